@@ -1,0 +1,84 @@
+package io.linkflow.common.error;
+
+import io.linkflow.common.http.RequestIds;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Problem documents for what never reaches a JAX-RS resource: a path no route matches (404) and
+ * failures raised by the HTTP layer itself, such as a body over the size limit (413).
+ */
+@ApplicationScoped
+public class ProblemRoutes {
+
+  private final long maxBodyBytes;
+
+  public ProblemRoutes(
+      @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M")
+          MemorySize maxBodySize) {
+    this.maxBodyBytes = maxBodySize.asLongValue();
+  }
+
+  void install(@Observes Router router) {
+    router.route().order(Integer.MIN_VALUE).failureHandler(this::failure);
+    router.route().order(Integer.MIN_VALUE + 2).handler(this::refuseOversizedBody);
+    router
+        .route()
+        .order(Integer.MAX_VALUE)
+        .handler(
+            ctx -> write(ctx, Problem.of(404, "No resource at " + ctx.request().path() + ".")));
+  }
+
+  /**
+   * A body announced larger than the limit is refused before it is read. (A chunked body that grows
+   * past the limit is cut off by the HTTP layer with a bare 413.)
+   */
+  private void refuseOversizedBody(RoutingContext ctx) {
+    String length = ctx.request().getHeader("Content-Length");
+    if (length != null) {
+      try {
+        if (Long.parseLong(length.trim()) > maxBodyBytes) {
+          ctx.response().putHeader("Connection", "close");
+          write(
+              ctx,
+              Problem.of(
+                  413, "The request body is larger than the " + maxBodyBytes + " bytes accepted."));
+          return;
+        }
+      } catch (NumberFormatException e) {
+        write(ctx, Problem.of(400, "Content-Length is not a number."));
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  private void failure(RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      ctx.next();
+      return;
+    }
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    String detail =
+        switch (status) {
+          case 413 -> "The request body is larger than this service accepts.";
+          case 400 -> "The request could not be read.";
+          default -> "The request could not be completed.";
+        };
+    write(ctx, Problem.of(status, detail));
+  }
+
+  static void write(RoutingContext ctx, Problem problem) {
+    String requestId = ctx.get(RequestIds.MDC_KEY);
+    Problem body = problem.withInstance(ctx.request().path(), requestId);
+    ctx.response()
+        .setStatusCode(problem.status())
+        .putHeader("Content-Type", Problem.MEDIA_TYPE)
+        .end(Json.encode(body));
+  }
+}

@@ -1,0 +1,46 @@
+package io.linkflow.events;
+
+import io.linkflow.events.payload.AuditRecordedV1;
+import io.linkflow.events.payload.DeadLetteredV1;
+import io.linkflow.events.payload.ExecutionRequestedV1;
+import io.linkflow.events.payload.ExecutionStatusChangedV1;
+import io.linkflow.events.payload.WorkflowActivatedV1;
+import io.linkflow.events.payload.WorkflowDeactivatedV1;
+import java.util.List;
+import java.util.Optional;
+
+/** Every published event type. Each has a golden JSON file its payload must round-trip. */
+public final class EventTypes {
+
+  public static final EventType<WorkflowActivatedV1> WORKFLOW_ACTIVATED_V1 =
+      new EventType<>("workflow.activated", 1, Topic.WORKFLOW_EVENTS, WorkflowActivatedV1.class);
+  public static final EventType<WorkflowDeactivatedV1> WORKFLOW_DEACTIVATED_V1 =
+      new EventType<>(
+          "workflow.deactivated", 1, Topic.WORKFLOW_EVENTS, WorkflowDeactivatedV1.class);
+  public static final EventType<ExecutionRequestedV1> EXECUTION_REQUESTED_V1 =
+      new EventType<>(
+          "execution.requested", 1, Topic.WORKFLOW_TRIGGERS, ExecutionRequestedV1.class);
+  public static final EventType<ExecutionStatusChangedV1> EXECUTION_STATUS_CHANGED_V1 =
+      new EventType<>(
+          "execution.status_changed", 1, Topic.EXECUTION_EVENTS, ExecutionStatusChangedV1.class);
+  public static final EventType<AuditRecordedV1> AUDIT_RECORDED_V1 =
+      new EventType<>("audit.recorded", 1, Topic.AUDIT_LOG, AuditRecordedV1.class);
+  public static final EventType<DeadLetteredV1> DEAD_LETTERED_V1 =
+      new EventType<>("dlq.dead_lettered", 1, Topic.DLQ_EVENTS, DeadLetteredV1.class);
+
+  public static final List<EventType<?>> ALL =
+      List.of(
+          WORKFLOW_ACTIVATED_V1,
+          WORKFLOW_DEACTIVATED_V1,
+          EXECUTION_REQUESTED_V1,
+          EXECUTION_STATUS_CHANGED_V1,
+          AUDIT_RECORDED_V1,
+          DEAD_LETTERED_V1);
+
+  private EventTypes() {}
+
+  /** The registered type with this CloudEvents {@code type} attribute. */
+  public static Optional<EventType<?>> byCloudEventType(String cloudEventType) {
+    return ALL.stream().filter(t -> t.cloudEventType().equals(cloudEventType)).findFirst();
+  }
+}

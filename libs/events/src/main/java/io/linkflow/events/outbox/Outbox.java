@@ -1,0 +1,107 @@
+package io.linkflow.events.outbox;
+
+import io.linkflow.events.EventCodec;
+import io.linkflow.events.EventEnvelope;
+import io.linkflow.events.EventType;
+import io.linkflow.events.Topic;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * Writes events into the service's {@code outbox_event} table inside the caller's transaction, so
+ * an event exists if and only if the state change it announces was committed. {@link OutboxRelay}
+ * publishes them. Use the {@link SqlClient} overload with the reactive SQL client's transaction
+ * connection, or the {@link Mutiny.Session} overload inside a Hibernate Reactive transaction.
+ */
+@ApplicationScoped
+public class Outbox {
+
+  static final String INSERT_SQL =
+      "INSERT INTO outbox_event (id, topic, event_key, type, source, subject, occurred_at,"
+          + " workspace_id, traceparent, tracestate, data)"
+          + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+  private final String source;
+
+  public Outbox(@ConfigProperty(name = "quarkus.application.name") String applicationName) {
+    this.source = "/services/" + applicationName.replaceFirst("-service$", "");
+  }
+
+  /** The CloudEvents {@code source} of this service's events, e.g. {@code /services/workflow}. */
+  public String source() {
+    return source;
+  }
+
+  /** Creates an event of {@code type} about {@code subject} and appends it in {@code tx}. */
+  public <T extends Record> Uni<EventEnvelope> append(
+      SqlClient tx, EventType<T> type, String subject, String workspaceId, T payload) {
+    EventEnvelope event = EventCodec.envelope(type, source, subject, workspaceId, payload);
+    return append(tx, type.topic(), event).replaceWith(event);
+  }
+
+  /** Appends {@code event} for {@code topic} in the transaction of {@code tx}. */
+  public Uni<Void> append(SqlClient tx, Topic topic, EventEnvelope event) {
+    EventEnvelope traced = withCurrentTrace(event);
+    return tx.preparedQuery(INSERT_SQL).execute(tuple(topic, traced)).replaceWithVoid();
+  }
+
+  /** Creates an event and appends it in the session's current transaction. */
+  public <T extends Record> Uni<EventEnvelope> append(
+      Mutiny.Session session, EventType<T> type, String subject, String workspaceId, T payload) {
+    EventEnvelope event = EventCodec.envelope(type, source, subject, workspaceId, payload);
+    return append(session, type.topic(), event).replaceWith(event);
+  }
+
+  /** Appends {@code event} in the session's current transaction (a native insert). */
+  public Uni<Void> append(Mutiny.Session session, Topic topic, EventEnvelope event) {
+    EventEnvelope e = withCurrentTrace(event);
+    var query = session.createNativeQuery(INSERT_SQL.replaceAll("\\$(\\d+)", "?$1"));
+    Object[] values = values(topic, e);
+    values[values.length - 1] = e.data();
+    for (int i = 0; i < values.length; i++) {
+      query.setParameter(i + 1, values[i]);
+    }
+    return query.executeUpdate().replaceWithVoid();
+  }
+
+  private static Tuple tuple(Topic topic, EventEnvelope e) {
+    return Tuple.from(values(topic, e));
+  }
+
+  private static Object[] values(Topic topic, EventEnvelope e) {
+    return new Object[] {
+      e.id(),
+      topic.topicName(),
+      e.key() == null ? e.id().toString() : e.key(),
+      e.type(),
+      e.source(),
+      e.subject(),
+      e.time().atOffset(ZoneOffset.UTC),
+      e.workspaceId(),
+      e.traceparent(),
+      e.tracestate(),
+      io.vertx.core.buffer.Buffer.buffer(e.data())
+    };
+  }
+
+  /** Records the current trace context on the event, so its consumers continue the trace. */
+  static EventEnvelope withCurrentTrace(EventEnvelope event) {
+    if (event.traceparent() != null) {
+      return event;
+    }
+    Map<String, String> carrier = new HashMap<>();
+    W3CTraceContextPropagator.getInstance()
+        .inject(Context.current(), carrier, (map, key, value) -> map.put(key, value));
+    String parent = carrier.get("traceparent");
+    return parent == null ? event : event.withTrace(parent, carrier.get("tracestate"));
+  }
+}

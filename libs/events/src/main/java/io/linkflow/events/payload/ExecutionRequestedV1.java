@@ -1,0 +1,16 @@
+package io.linkflow.events.payload;
+
+import java.util.UUID;
+
+/**
+ * workflow.triggers, webhook.events, schedule.triggers: run a workflow. The execution service
+ * creates the execution with the id given here, so a redelivered request creates nothing new.
+ *
+ * @param executionId the id the caller was answered with
+ * @param workflowId the workflow to run
+ * @param versionId the version to pin the execution to
+ * @param mode how it was started: manual, webhook, schedule, event, error, sub-workflow
+ * @param input the trigger's output items as JSON text
+ */
+public record ExecutionRequestedV1(
+    UUID executionId, UUID workflowId, UUID versionId, String mode, String input) {}

@@ -1,0 +1,16 @@
+package io.linkflow.billing;
+
+import io.linkflow.testing.ServicePlatformContract;
+import io.linkflow.testing.RealInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+
+/** The platform contract of billing-service against real infrastructure. */
+@QuarkusTest
+@RealInfrastructure(database = "linkflow_billing", redis = false)
+class BillingServicePlatformTest extends ServicePlatformContract {
+
+  BillingServicePlatformTest() {
+    super("billing-service", List.of("database", "queue"));
+  }
+}

@@ -1,7 +1,7 @@
 package io.linkflow.variable;
 
-import io.linkflow.testing.ServicePlatformContract;
 import io.linkflow.testing.RealInfrastructure;
+import io.linkflow.testing.ServicePlatformContract;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package io.linkflow.webhook;
 
-import io.linkflow.testing.RedisServicePlatformContract;
 import io.linkflow.testing.RealInfrastructure;
+import io.linkflow.testing.RedisServicePlatformContract;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 

@@ -1,0 +1,91 @@
+# LinkFlow — the one entry point. Every target is a thin wrapper around Maven or the local-stack
+# launcher (libs/local-stack); `make help` lists them.
+#
+#   make run-local     build what is missing, start infrastructure + 16 services + edge on :8000
+#   make test          every module's tests, on real PostgreSQL, Kafka and Redis
+#   make infra-down    stop everything started locally
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+JAVA_HOME := $(shell deployments/local/java-home.sh)
+ifeq ($(JAVA_HOME),)
+  $(error No JDK 21+ found: set JAVA_HOME to a JDK 21 or newer)
+endif
+export JAVA_HOME
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+
+MVN ?= mvn -B
+STACK_DIR := libs/local-stack
+STACK_CP_FILE := $(STACK_DIR)/target/classpath.txt
+STACK = $(JAVA_HOME)/bin/java -cp "$$(cat $(STACK_CP_FILE)):$(STACK_DIR)/target/classes" io.linkflow.localstack.LocalStack
+SERVICES := auth user workflow execution executor node credential variable webhook schedule \
+            notification audit analytics search storage billing
+SERVICE_JARS := $(foreach s,$(SERVICES),services/$(s)-service/target/quarkus-app/quarkus-run.jar)
+
+.PHONY: help build test lint fmt clean infra-up infra-down infra-status db-migrate run-local stop \
+        logs docker-build docker-push k8s-deploy helm-install helm-upgrade
+
+help: ## List the targets
+	@echo "LinkFlow — make targets (JDK: $(JAVA_HOME))"
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+build: ## Compile and package every module, without tests
+	$(MVN) install -DskipTests
+
+test: ## Run every module's tests (real PostgreSQL, Kafka, Redis started by the tests)
+	$(MVN) install
+
+lint: ## Check formatting (google-java-format) and the module rules, without tests
+	$(MVN) validate
+
+fmt: ## Format all Java sources
+	$(MVN) spotless:apply
+
+clean: ## Remove build output (local data in .linkflow/ stays; see infra-down)
+	$(MVN) clean
+
+$(STACK_CP_FILE):
+	$(MVN) -q install -DskipTests -pl $(STACK_DIR) -am
+
+$(SERVICE_JARS):
+	$(MVN) install -DskipTests
+
+infra-up: $(STACK_CP_FILE) ## Start PostgreSQL, Kafka (18 topics), Redis and S3 in the background
+	@$(STACK) infra-up
+
+infra-down: $(STACK_CP_FILE) ## Stop services, edge and infrastructure; leaves no process behind
+	@$(STACK) infra-down
+
+infra-status: $(STACK_CP_FILE) ## Show the infrastructure and service processes
+	@$(STACK) infra-status
+
+db-migrate: $(STACK_CP_FILE) ## Apply every service's Flyway migrations (starts nothing)
+	@$(STACK) db-migrate
+
+run-local: $(STACK_CP_FILE) $(SERVICE_JARS) ## Build what is missing, start everything, wait until healthy
+	@$(STACK) run-local
+
+stop: $(STACK_CP_FILE) ## Stop the services and the edge, keep the infrastructure
+	@$(STACK) stop
+
+logs: $(STACK_CP_FILE) ## Follow the logs of everything started locally (Ctrl-C to stop)
+	@$(STACK) logs
+
+docker-build: ## Build a container image per service (needs a container builder)
+	@echo "docker-build: no container build is defined yet (the deployment issue adds Jib images)," \
+	      "and this machine has no Docker engine." >&2; exit 2
+
+docker-push: ## Push the service images to the registry
+	@echo "docker-push: no images are built yet (see docker-build)." >&2; exit 2
+
+k8s-deploy: ## Apply the production kustomize overlay with kubectl
+	@echo "k8s-deploy: deployments/k8s is not written yet (deployment issue), and it needs kubectl" \
+	      "with a cluster context." >&2; exit 2
+
+helm-install: ## Install the Helm chart helm/linkflow
+	@echo "helm-install: helm/linkflow is not written yet (deployment issue), and it needs the helm CLI" \
+	      "with a cluster context." >&2; exit 2
+
+helm-upgrade: ## Upgrade the Helm release, e.g. --set services.workflow.image.tag=v1.2.3
+	@echo "helm-upgrade: helm/linkflow is not written yet (deployment issue)." >&2; exit 2

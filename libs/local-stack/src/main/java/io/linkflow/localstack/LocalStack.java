@@ -280,18 +280,21 @@ public final class LocalStack {
     System.out.printf(
         "%-22s %-24s %s%n", "edge", edge.address(), edge.healthy() ? "healthy" : "down");
     long rssKb = 0;
+    long pssKb = 0;
     List<InfraComponent> everything = new ArrayList<>(infra);
     everything.addAll(services);
     everything.add(edge);
     for (InfraComponent c : everything) {
       rssKb += c.pid().map(Procs::rssKb).orElse(0L);
+      pssKb += c.pid().map(Procs::pssKb).orElse(0L);
     }
     List<AppProcess> failing =
         services.stream().filter(p -> !state.get(p).equals("healthy")).toList();
     System.out.printf(
-        "%nAPI: %s   total RSS of the stack: %s   %s after %.0f s%n",
+        "%nAPI: %s   memory of the stack: RSS %s, PSS %s (shared pages once)   %s after %.0f s%n",
         edge.address(),
         Procs.mb(rssKb),
+        Procs.mb(pssKb),
         failing.isEmpty() ? "all healthy" : failing.size() + " NOT healthy",
         seconds);
     System.out.println("Logs: make logs (or .linkflow/logs/)   Stop: make infra-down");

@@ -147,20 +147,32 @@ public final class Procs {
 
   /** Resident memory in kB of a process and all its descendants (VmRSS from /proc). */
   public static long rssKb(long pid) {
-    long total = vmRssKb(pid);
+    return treeKb(pid, "status", "VmRSS:");
+  }
+
+  /**
+   * Proportional set size in kB of a process and its descendants: pages shared between processes
+   * (PostgreSQL's shared buffers, a JVM's mapped jars) counted once overall, not once per process.
+   */
+  public static long pssKb(long pid) {
+    return treeKb(pid, "smaps_rollup", "Pss:");
+  }
+
+  private static long treeKb(long pid, String file, String field) {
+    long total = procKb(pid, file, field);
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
     if (handle.isPresent()) {
       for (ProcessHandle child : handle.get().descendants().toList()) {
-        total += vmRssKb(child.pid());
+        total += procKb(child.pid(), file, field);
       }
     }
     return total;
   }
 
-  static long vmRssKb(long pid) {
+  static long procKb(long pid, String file, String field) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-        if (line.startsWith("VmRSS:")) {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), file))) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }

@@ -24,7 +24,7 @@ SERVICES := auth user workflow execution executor node credential variable webho
 SERVICE_JARS := $(foreach s,$(SERVICES),services/$(s)-service/target/quarkus-app/quarkus-run.jar)
 
 .PHONY: help build test lint fmt clean infra-up infra-down infra-status db-migrate run-local stop \
-        logs docker-build docker-push k8s-deploy helm-install helm-upgrade
+        check-outage logs docker-build docker-push k8s-deploy helm-install helm-upgrade
 
 help: ## List the targets
 	@echo "LinkFlow — make targets (JDK: $(JAVA_HOME))"
@@ -68,6 +68,9 @@ run-local: $(STACK_CP_FILE) $(SERVICE_JARS) ## Build what is missing, start ever
 
 stop: $(STACK_CP_FILE) ## Stop the services and the edge, keep the infrastructure
 	@$(STACK) stop
+
+check-outage: $(STACK_CP_FILE) ## With run-local up: stop Kafka, expect 503 everywhere within 10 s, restart, expect 200
+	@deployments/local/kafka-outage-check.sh
 
 logs: $(STACK_CP_FILE) ## Follow the logs of everything started locally (Ctrl-C to stop)
 	@$(STACK) logs

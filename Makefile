@@ -48,7 +48,7 @@ clean: ## Remove build output (local data in .linkflow/ stays; see infra-down)
 $(STACK_CP_FILE):
 	$(MVN) -q install -DskipTests -pl $(STACK_DIR) -am
 
-$(SERVICE_JARS):
+$(SERVICE_JARS) &:
 	$(MVN) install -DskipTests
 
 infra-up: $(STACK_CP_FILE) ## Start PostgreSQL, Kafka (18 topics), Redis and S3 in the background

@@ -9,23 +9,18 @@ import io.linkflow.events.EventTypes;
 import io.linkflow.events.Topic;
 import io.linkflow.events.inbox.Inbox;
 import io.linkflow.events.payload.WorkflowDeactivatedV1;
-import io.linkflow.testing.Infrastructure;
 import io.linkflow.testing.RealInfrastructure;
+import io.linkflow.testing.TopicWatcher;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** The outbox and inbox against real PostgreSQL and Kafka. */
@@ -42,7 +37,7 @@ class OutboxTest {
   @Test
   void aCommittedChangeIsPublishedWithItsCloudEventsHeadersAndLeavesTheOutbox() {
     UUID widget = UUID.randomUUID();
-    try (KafkaConsumer<String, byte[]> consumer = consumer(Topic.WORKFLOW_EVENTS)) {
+    try (TopicWatcher topic = TopicWatcher.watch(Topic.WORKFLOW_EVENTS.topicName())) {
       EventEnvelope sent =
           pool.withTransaction(
                   tx ->
@@ -59,7 +54,8 @@ class OutboxTest {
               .await()
               .atMost(WAIT);
 
-      ConsumerRecord<String, byte[]> record = awaitRecord(consumer, sent.id());
+      ConsumerRecord<String, byte[]> record =
+          topic.await(CloudEventHeaders.ID, sent.id().toString(), WAIT);
       assertThat(record.key()).isEqualTo(widget.toString());
       EventEnvelope received = CloudEventHeaders.fromHeaders(record.headers(), record.value());
       assertThat(received.type()).isEqualTo("io.linkflow.workflow.deactivated.v1");
@@ -75,7 +71,7 @@ class OutboxTest {
   void aRolledBackChangePublishesNothing() {
     UUID doomed = UUID.randomUUID();
     UUID marker = UUID.randomUUID();
-    try (KafkaConsumer<String, byte[]> consumer = consumer(Topic.WORKFLOW_EVENTS)) {
+    try (TopicWatcher topic = TopicWatcher.watch(Topic.WORKFLOW_EVENTS.topicName())) {
       Uni<Object> failing =
           pool.withTransaction(
               tx ->
@@ -107,7 +103,8 @@ class OutboxTest {
               .atMost(WAIT);
       // Same key, so same partition and relay order: had the rolled-back event been published,
       // it would arrive before the committed one.
-      List<ConsumerRecord<String, byte[]>> seen = recordsUntil(consumer, committed.id());
+      List<ConsumerRecord<String, byte[]>> seen =
+          topic.until(CloudEventHeaders.ID, committed.id().toString(), WAIT);
       assertThat(seen)
           .map(r -> EventCodec.read(WorkflowDeactivatedV1.class, r.value()).workflowId())
           .doesNotContain(doomed)
@@ -208,41 +205,5 @@ class OutboxTest {
           .await()
           .indefinitely();
     }
-  }
-
-  private static KafkaConsumer<String, byte[]> consumer(Topic topic) {
-    Properties props = Infrastructure.kafkaClientProperties();
-    props.put("group.id", "outbox-test-" + UUID.randomUUID());
-    props.put("auto.offset.reset", "earliest");
-    KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(topic.topicName()));
-    return consumer;
-  }
-
-  private static ConsumerRecord<String, byte[]> awaitRecord(
-      KafkaConsumer<String, byte[]> consumer, UUID eventId) {
-    List<ConsumerRecord<String, byte[]>> seen = recordsUntil(consumer, eventId);
-    return seen.get(seen.size() - 1);
-  }
-
-  private static List<ConsumerRecord<String, byte[]>> recordsUntil(
-      KafkaConsumer<String, byte[]> consumer, UUID eventId) {
-    List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-        seen.add(record);
-        if (eventId.toString().equals(header(record, CloudEventHeaders.ID))) {
-          return seen;
-        }
-      }
-    }
-    throw new AssertionError("event " + eventId + " not published within " + WAIT);
-  }
-
-  private static String header(ConsumerRecord<String, byte[]> record, String name) {
-    var header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value());
   }
 }

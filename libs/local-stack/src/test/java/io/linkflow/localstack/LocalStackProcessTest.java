@@ -21,10 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * End to end: the launcher as a separate process against a temporary LINKFLOW_HOME and free ports:
  * infra-up, infra-status, infra-stop/infra-start kafka, infra-down, and no process left behind.
- * Slow (~30 s on a first run), so not in the default test run: {@code mvn -pl libs/local-stack test
- * -Dtest=LocalStackProcessIT}.
+ * About 30 s; part of the default test run since it proves infra-down leaves nothing behind.
  */
-class LocalStackProcessIT {
+class LocalStackProcessTest {
 
   static Path home;
   static final Map<String, String> env = new HashMap<>();

@@ -1,0 +1,72 @@
+package io.linkflow.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads a topic of the test Kafka from the beginning, with a consumer group of its own, so a test
+ * can wait for the record it caused and look at everything published before it.
+ */
+public final class TopicWatcher implements AutoCloseable {
+
+  private final KafkaConsumer<String, byte[]> consumer;
+
+  private TopicWatcher(String topic) {
+    Properties props = Infrastructure.kafkaClientProperties();
+    props.put("group.id", "topic-watcher-" + UUID.randomUUID());
+    props.put("auto.offset.reset", "earliest");
+    consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(topic));
+  }
+
+  public static TopicWatcher watch(String topic) {
+    return new TopicWatcher(topic);
+  }
+
+  /**
+   * Every record read until (and including) the first whose header {@code name} equals {@code
+   * value}; fails the test if none arrives within {@code timeout}.
+   */
+  public List<ConsumerRecord<String, byte[]>> until(String name, String value, Duration timeout) {
+    List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        seen.add(record);
+        if (value.equals(header(record, name))) {
+          return seen;
+        }
+      }
+    }
+    throw new AssertionError(
+        "no record with " + name + "=" + value + " within " + timeout + "; saw " + seen.size());
+  }
+
+  /** The first record whose header {@code name} equals {@code value}. */
+  public ConsumerRecord<String, byte[]> await(String name, String value, Duration timeout) {
+    List<ConsumerRecord<String, byte[]>> seen = until(name, value, timeout);
+    return seen.get(seen.size() - 1);
+  }
+
+  /** A header's value as UTF-8 text, or null. */
+  public static String header(ConsumerRecord<?, ?> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null || header.value() == null
+        ? null
+        : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    consumer.close(Duration.ofSeconds(2));
+  }
+}

@@ -4,6 +4,8 @@ import io.linkflow.events.payload.AuditRecordedV1;
 import io.linkflow.events.payload.DeadLetteredV1;
 import io.linkflow.events.payload.ExecutionRequestedV1;
 import io.linkflow.events.payload.ExecutionStatusChangedV1;
+import io.linkflow.events.payload.SessionEventV1;
+import io.linkflow.events.payload.SignedUpV1;
 import io.linkflow.events.payload.WorkflowActivatedV1;
 import io.linkflow.events.payload.WorkflowDeactivatedV1;
 import java.util.List;
@@ -28,6 +30,15 @@ public final class EventTypes {
   public static final EventType<DeadLetteredV1> DEAD_LETTERED_V1 =
       new EventType<>("dlq.dead_lettered", 1, Topic.DLQ_EVENTS, DeadLetteredV1.class);
 
+  public static final EventType<SignedUpV1> SIGNED_UP_V1 =
+      new EventType<>("auth.signed_up", 1, Topic.AUTH_EVENTS, SignedUpV1.class);
+  public static final EventType<SessionEventV1> LOGGED_IN_V1 =
+      new EventType<>("auth.logged_in", 1, Topic.AUTH_EVENTS, SessionEventV1.class);
+  public static final EventType<SessionEventV1> LOGGED_OUT_V1 =
+      new EventType<>("auth.logged_out", 1, Topic.AUTH_EVENTS, SessionEventV1.class);
+  public static final EventType<SessionEventV1> TOKEN_REVOKED_V1 =
+      new EventType<>("auth.token_revoked", 1, Topic.AUTH_EVENTS, SessionEventV1.class);
+
   public static final List<EventType<?>> ALL =
       List.of(
           WORKFLOW_ACTIVATED_V1,
@@ -35,7 +46,11 @@ public final class EventTypes {
           EXECUTION_REQUESTED_V1,
           EXECUTION_STATUS_CHANGED_V1,
           AUDIT_RECORDED_V1,
-          DEAD_LETTERED_V1);
+          DEAD_LETTERED_V1,
+          SIGNED_UP_V1,
+          LOGGED_IN_V1,
+          LOGGED_OUT_V1,
+          TOKEN_REVOKED_V1);
 
   private EventTypes() {}
 

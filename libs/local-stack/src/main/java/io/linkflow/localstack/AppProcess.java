@@ -83,12 +83,12 @@ public final class AppProcess extends InfraComponent {
               LocalStack.class.getName(),
               "edge"));
     }
-    Procs.startDetached(
-        command,
-        Path.of("").toAbsolutePath(),
-        log(),
-        pidFile(),
-        Map.of("LINKFLOW_EDGE_PORT", Integer.toString(port)));
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("LINKFLOW_EDGE_PORT", Integer.toString(port));
+    if (service != null) {
+      env.putAll(LocalSecrets.load(home));
+    }
+    Procs.startDetached(command, Path.of("").toAbsolutePath(), log(), pidFile(), env);
   }
 
   /** 200 from the readiness endpoint. */

@@ -6,8 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -21,6 +27,7 @@ public final class TopicWatcher implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
 
   private TopicWatcher(String topic) {
+    ensureExists(topic);
     Properties props = Infrastructure.kafkaClientProperties();
     props.put("group.id", "topic-watcher-" + UUID.randomUUID());
     props.put("auto.offset.reset", "earliest");
@@ -55,6 +62,28 @@ public final class TopicWatcher implements AutoCloseable {
   public ConsumerRecord<String, byte[]> await(String name, String value, Duration timeout) {
     List<ConsumerRecord<String, byte[]>> seen = until(name, value, timeout);
     return seen.get(seen.size() - 1);
+  }
+
+  /**
+   * Creates the topic if nobody has published to it yet: a consumer subscribed to a missing topic
+   * may not see it appear until its next metadata refresh, minutes later.
+   */
+  private static void ensureExists(String topic) {
+    try (Admin admin = Admin.create(Infrastructure.kafkaClientProperties())) {
+      admin
+          .createTopics(List.of(new NewTopic(topic, 3, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create topic " + topic, e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Kafka did not create topic " + topic + " in time", e);
+    }
   }
 
   /** A header's value as UTF-8 text, or null. */

@@ -1,0 +1,66 @@
+package io.linkflow.localstack;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Secrets the services need locally (key-encryption keys and the like), generated at random on
+ * first use into {@code .linkflow/conf/secrets.properties} (mode 600) and passed to the services as
+ * environment variables. Nothing secret is ever committed; in Kubernetes the same variables come
+ * from a Secret.
+ */
+final class LocalSecrets {
+
+  /** Environment variable → size in random bytes (base64-encoded). */
+  static final Map<String, Integer> GENERATED = Map.of("LINKFLOW_AUTH_KEY_ENCRYPTION_KEY", 32);
+
+  private LocalSecrets() {}
+
+  static Map<String, String> load(Home home) {
+    Path file = home.conf().resolve("secrets.properties");
+    Properties properties = new Properties();
+    try {
+      if (Files.exists(file)) {
+        try (Reader in = Files.newBufferedReader(file)) {
+          properties.load(in);
+        }
+      }
+      boolean changed = false;
+      SecureRandom random = new SecureRandom();
+      for (Map.Entry<String, Integer> secret : GENERATED.entrySet()) {
+        if (!properties.containsKey(secret.getKey())) {
+          byte[] bytes = new byte[secret.getValue()];
+          random.nextBytes(bytes);
+          properties.setProperty(secret.getKey(), Base64.getEncoder().encodeToString(bytes));
+          changed = true;
+        }
+      }
+      if (changed) {
+        Files.createDirectories(file.getParent());
+        if (!Files.exists(file)) {
+          Files.createFile(
+              file,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        try (Writer out = Files.newBufferedWriter(file)) {
+          properties.store(out, "Generated local secrets; never commit. Delete to regenerate.");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write " + file, e);
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    properties.stringPropertyNames().forEach(k -> env.put(k, properties.getProperty(k)));
+    return env;
+  }
+}

@@ -1,0 +1,130 @@
+package io.linkflow.auth.keys;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
+
+/**
+ * The token signing keys: one active RS256 key signs; retired keys stay published in the JWKS for
+ * the access-token lifetime plus a clock-skew allowance, so a token signed just before a rotation
+ * keeps verifying until it expires. The first key is created on first use.
+ */
+@ApplicationScoped
+public class SigningKeyService {
+
+  private static final Logger LOG = Logger.getLogger(SigningKeyService.class);
+  private static final Duration SKEW = Duration.ofMinutes(5);
+  private static final Duration CACHE = Duration.ofSeconds(30);
+
+  private final Pool pool;
+  private final SigningKeyRepository repository;
+  private final Duration accessTokenTtl;
+  private final AtomicReference<Cached> cache = new AtomicReference<>();
+
+  private record Cached(List<SigningKey> keys, Instant loadedAt) {}
+
+  public SigningKeyService(
+      Pool pool,
+      SigningKeyRepository repository,
+      @ConfigProperty(name = "linkflow.auth.access-token-ttl", defaultValue = "15m")
+          Duration accessTokenTtl) {
+    this.pool = pool;
+    this.repository = repository;
+    this.accessTokenTtl = accessTokenTtl;
+  }
+
+  /** The key that signs new tokens. */
+  public Uni<SigningKey> active() {
+    return published()
+        .flatMap(
+            keys ->
+                keys.stream()
+                    .filter(SigningKey::active)
+                    .findFirst()
+                    .map(key -> Uni.createFrom().item(key))
+                    .orElseGet(this::createFirst));
+  }
+
+  /** The keys a verifier may meet: the active one and those retired recently enough. */
+  public Uni<List<SigningKey>> published() {
+    Cached cached = cache.get();
+    if (cached != null && cached.loadedAt().plus(CACHE).isAfter(Instant.now())) {
+      return Uni.createFrom().item(cached.keys());
+    }
+    return reload();
+  }
+
+  /** Makes a new key the active one; the previous one stays published until its tokens expire. */
+  public Uni<SigningKey> rotate() {
+    SigningKey next = generate();
+    return pool.withTransaction(tx -> repository.rotateTo(tx, next))
+        .invoke(() -> LOG.infof("Signing key rotated: %s is now active", next.kid()))
+        .flatMap(ignored -> reload())
+        .replaceWith(next);
+  }
+
+  /** The JWKS document: public halves only. */
+  public Uni<Map<String, Object>> jwks() {
+    return active()
+        .flatMap(ignored -> published())
+        .map(keys -> Map.of("keys", keys.stream().map(SigningKeyService::toJwk).toList()));
+  }
+
+  private Uni<SigningKey> createFirst() {
+    return rotate()
+        .onFailure()
+        .recoverWithUni(
+            // Another replica created it at the same moment: the unique index let only one win.
+            e ->
+                reload()
+                    .map(
+                        keys ->
+                            keys.stream().filter(SigningKey::active).findFirst().orElseThrow()));
+  }
+
+  private Uni<List<SigningKey>> reload() {
+    Instant since = Instant.now().minus(accessTokenTtl).minus(SKEW);
+    return repository
+        .publishable(since)
+        .invoke(keys -> cache.set(new Cached(List.copyOf(keys), Instant.now())));
+  }
+
+  private static SigningKey generate() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      KeyPair pair = generator.generateKeyPair();
+      return new SigningKey(
+          UUID.randomUUID().toString(),
+          (RSAPublicKey) pair.getPublic(),
+          (RSAPrivateKey) pair.getPrivate(),
+          Instant.now(),
+          null);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("RSA is not available", e);
+    }
+  }
+
+  private static Map<String, Object> toJwk(SigningKey key) {
+    RsaJsonWebKey jwk = new RsaJsonWebKey(key.publicKey());
+    jwk.setKeyId(key.kid());
+    jwk.setUse("sig");
+    jwk.setAlgorithm("RS256");
+    return jwk.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+  }
+}

@@ -1,0 +1,82 @@
+package io.linkflow.auth.rest;
+
+import io.linkflow.auth.account.AuthService;
+import io.linkflow.auth.session.TokenResponse;
+import io.linkflow.common.error.ProblemException;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Sign-up, log-in, refresh and log-out under {@code /api/v1/auth}. */
+@Path("/api/v1/auth")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "auth", description = "Accounts and sessions")
+public class AuthResource {
+
+  /** Sign-up and log-in body. */
+  public record Credentials(String email, String password) {}
+
+  /** Refresh and log-out body. */
+  public record RefreshRequest(String refreshToken) {}
+
+  private final AuthService auth;
+
+  public AuthResource(AuthService auth) {
+    this.auth = auth;
+  }
+
+  @POST
+  @Path("/signup")
+  @Operation(summary = "Create an account (and its personal workspace) and log in")
+  @APIResponse(responseCode = "201", description = "Account created; a token pair")
+  @APIResponse(responseCode = "400", description = "Malformed e-mail, or the password rules unmet")
+  @APIResponse(responseCode = "409", description = "The e-mail address is taken")
+  public Uni<Response> signUp(Credentials body) {
+    Credentials credentials = require(body);
+    return auth.signUp(credentials.email(), credentials.password())
+        .map(tokens -> Response.status(201).entity(tokens).build());
+  }
+
+  @POST
+  @Path("/login")
+  @Operation(summary = "Log in with e-mail and password")
+  @APIResponse(responseCode = "200", description = "A token pair")
+  @APIResponse(responseCode = "401", description = "Wrong e-mail or password")
+  public Uni<TokenResponse> logIn(Credentials body) {
+    Credentials credentials = require(body);
+    return auth.logIn(credentials.email(), credentials.password());
+  }
+
+  @POST
+  @Path("/refresh")
+  @Operation(
+      summary = "Exchange a refresh token for a new pair (single use; reuse revokes the session)")
+  @APIResponse(responseCode = "200", description = "A new token pair")
+  @APIResponse(responseCode = "401", description = "Unknown, expired, revoked or reused token")
+  public Uni<TokenResponse> refresh(RefreshRequest body) {
+    return auth.refresh(require(body).refreshToken());
+  }
+
+  @POST
+  @Path("/logout")
+  @Operation(summary = "End the session of a refresh token")
+  @APIResponse(responseCode = "204", description = "The session is ended")
+  public Uni<Response> logOut(RefreshRequest body) {
+    return auth.logOut(require(body).refreshToken()).map(ignored -> Response.noContent().build());
+  }
+
+  private static <T> T require(T body) {
+    if (body == null) {
+      throw new ProblemException(400, "A JSON body is required.");
+    }
+    return body;
+  }
+}

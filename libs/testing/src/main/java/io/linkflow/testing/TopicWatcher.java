@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,14 +12,16 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads a topic of the test Kafka from the beginning, with a consumer group of its own, so a test
- * can wait for the record it caused and look at everything published before it.
+ * Reads every partition of a topic of the test Kafka from the beginning (no consumer group), so a
+ * test can wait for the record it caused and look at everything published before it.
  */
 public final class TopicWatcher implements AutoCloseable {
 
@@ -29,10 +30,24 @@ public final class TopicWatcher implements AutoCloseable {
   private TopicWatcher(String topic) {
     ensureExists(topic);
     Properties props = Infrastructure.kafkaClientProperties();
-    props.put("group.id", "topic-watcher-" + UUID.randomUUID());
-    props.put("auto.offset.reset", "earliest");
+    props.put("enable.auto.commit", "false");
+    props.put("metadata.max.age.ms", "500");
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(topic));
+    // Every partition, from the beginning, without a consumer group: no rebalance to wait for.
+    List<TopicPartition> partitions = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (partitions.isEmpty() && System.nanoTime() < deadline) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      if (infos != null) {
+        infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+      }
+    }
+    if (partitions.isEmpty()) {
+      consumer.close();
+      throw new IllegalStateException("topic " + topic + " has no partitions");
+    }
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
   }
 
   public static TopicWatcher watch(String topic) {

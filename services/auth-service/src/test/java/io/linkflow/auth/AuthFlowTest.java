@@ -135,6 +135,36 @@ class AuthFlowTest {
   }
 
   @Test
+  void repeatedFailuresLockTheAccountWith429AndRetryAfter() {
+    String email = uniqueEmail();
+    signUp(email, PASSWORD).statusCode(201);
+    for (int attempt = 0; attempt < 5; attempt++) {
+      logIn(email, "wrong password 1234", "198.51.100." + attempt).statusCode(401);
+    }
+    // Even the right password is refused now, from any address, until the window ends.
+    logIn(email, PASSWORD, "198.51.100.99")
+        .statusCode(429)
+        .contentType("application/problem+json")
+        .header("Retry-After", org.hamcrest.Matchers.matchesPattern("\\d+"));
+    // Other accounts are unaffected.
+    String other = uniqueEmail();
+    signUp(other, PASSWORD).statusCode(201);
+    logIn(other, PASSWORD, "198.51.100.99").statusCode(200);
+  }
+
+  @Test
+  void repeatedFailuresFromOneAddressAreThrottledAcrossAccounts() {
+    String ip = "203.0.113." + (int) (Math.random() * 200 + 1);
+    for (int attempt = 0; attempt < 20; attempt++) {
+      logIn("nobody-" + attempt + "-" + uniqueEmail(), PASSWORD, ip).statusCode(401);
+    }
+    String email = uniqueEmail();
+    signUp(email, PASSWORD).statusCode(201);
+    logIn(email, PASSWORD, ip).statusCode(429).header("Retry-After", notNullValue());
+    logIn(email, PASSWORD, "192.0.2.1").statusCode(200);
+  }
+
+  @Test
   void reusingARefreshTokenRevokesTheWholeSession() {
     String email = uniqueEmail();
     String first = signUp(email, PASSWORD).statusCode(201).extract().path("refreshToken");
@@ -217,7 +247,13 @@ class AuthFlowTest {
   }
 
   private static io.restassured.response.ValidatableResponse logIn(String email, String password) {
+    return logIn(email, password, "192.0.2." + (int) (Math.random() * 250 + 1));
+  }
+
+  private static io.restassured.response.ValidatableResponse logIn(
+      String email, String password, String clientIp) {
     return given()
+        .header("X-Forwarded-For", clientIp)
         .contentType("application/json")
         .body(Map.of("email", email, "password", password))
         .post("/api/v1/auth/login")

@@ -1,6 +1,8 @@
 package io.linkflow.common.error;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Thrown by services to answer with a specific problem; rendered by {@link
@@ -9,6 +11,7 @@ import java.util.List;
 public class ProblemException extends RuntimeException {
 
   private final transient Problem problem;
+  private final Map<String, String> headers = new LinkedHashMap<>();
 
   public ProblemException(int status, String detail) {
     this(Problem.of(status, detail));
@@ -26,5 +29,15 @@ public class ProblemException extends RuntimeException {
 
   public Problem problem() {
     return problem;
+  }
+
+  /** Adds a response header, e.g. {@code Retry-After} on a 429. */
+  public ProblemException withHeader(String name, String value) {
+    headers.put(name, value);
+    return this;
+  }
+
+  public Map<String, String> headers() {
+    return Map.copyOf(headers);
   }
 }

@@ -24,7 +24,9 @@ public class ProblemExceptionMappers {
 
   @ServerExceptionMapper
   public Response problem(ProblemException e, HttpServerRequest request) {
-    return respond(e.problem(), request);
+    Response response = respond(e.problem(), request);
+    e.headers().forEach((name, value) -> response.getHeaders().putSingle(name, value));
+    return response;
   }
 
   @ServerExceptionMapper

@@ -41,6 +41,7 @@ public class AuthService {
   private final AccountRepository accounts;
   private final RefreshTokenRepository refreshTokens;
   private final PasswordHasher hasher;
+  private final LoginThrottle throttle;
   private final AccessTokenIssuer issuer;
   private final Outbox outbox;
   private final Duration refreshTtl;
@@ -50,6 +51,7 @@ public class AuthService {
       AccountRepository accounts,
       RefreshTokenRepository refreshTokens,
       PasswordHasher hasher,
+      LoginThrottle throttle,
       AccessTokenIssuer issuer,
       Outbox outbox,
       @ConfigProperty(name = "linkflow.auth.refresh-token-ttl", defaultValue = "30d")
@@ -58,6 +60,7 @@ public class AuthService {
     this.accounts = accounts;
     this.refreshTokens = refreshTokens;
     this.hasher = hasher;
+    this.throttle = throttle;
     this.issuer = issuer;
     this.outbox = outbox;
     this.refreshTtl = refreshTtl;
@@ -100,13 +103,17 @@ public class AuthService {
                     Problem.of(409, "An account with this e-mail address already exists.")));
   }
 
-  /** Checks the password and starts a session in the personal workspace. */
-  public Uni<TokenResponse> logIn(String email, String password) {
+  /**
+   * Checks the password and starts a session in the personal workspace; too many failures for the
+   * account or from {@code clientIp} answer 429 (see {@link LoginThrottle}).
+   */
+  public Uni<TokenResponse> logIn(String email, String password, String clientIp) {
     if (email == null || password == null) {
       throw new ProblemException(400, "email and password are required.");
     }
-    return accounts
-        .findByEmail(email)
+    return throttle
+        .check(email, clientIp)
+        .flatMap(ignored -> accounts.findByEmail(email))
         .flatMap(
             found ->
                 hasher
@@ -114,7 +121,12 @@ public class AuthService {
                     .flatMap(
                         valid -> {
                           if (!valid) {
-                            return recordFailedLogin(email, found.map(Account::id).orElse(null))
+                            return throttle
+                                .recordFailure(email, clientIp)
+                                .flatMap(
+                                    ignored ->
+                                        recordFailedLogin(
+                                            email, found.map(Account::id).orElse(null)))
                                 .map(
                                     ignored -> {
                                       throw new ProblemException(
@@ -123,14 +135,15 @@ public class AuthService {
                           }
                           Account account = found.orElseThrow();
                           return pool.withTransaction(
-                              tx ->
-                                  audit(tx, "user.login", account.id(), "success", Map.of())
-                                      .flatMap(
-                                          ignored ->
-                                              startSession(
-                                                  tx,
-                                                  account.id(),
-                                                  account.personalWorkspaceId())));
+                                  tx ->
+                                      audit(tx, "user.login", account.id(), "success", Map.of())
+                                          .flatMap(
+                                              ignored ->
+                                                  startSession(
+                                                      tx,
+                                                      account.id(),
+                                                      account.personalWorkspaceId())))
+                              .call(() -> throttle.recordSuccess(email));
                         }));
   }
 

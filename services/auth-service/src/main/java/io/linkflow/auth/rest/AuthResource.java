@@ -4,6 +4,7 @@ import io.linkflow.auth.account.AuthService;
 import io.linkflow.auth.session.TokenResponse;
 import io.linkflow.common.error.ProblemException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -50,9 +51,14 @@ public class AuthResource {
   @Operation(summary = "Log in with e-mail and password")
   @APIResponse(responseCode = "200", description = "A token pair")
   @APIResponse(responseCode = "401", description = "Wrong e-mail or password")
-  public Uni<TokenResponse> logIn(Credentials body) {
+  @APIResponse(
+      responseCode = "429",
+      description =
+          "Too many failed attempts for the account or from this address; see Retry-After")
+  public Uni<TokenResponse> logIn(Credentials body, HttpServerRequest request) {
     Credentials credentials = require(body);
-    return auth.logIn(credentials.email(), credentials.password());
+    return auth.logIn(
+        credentials.email(), credentials.password(), request.remoteAddress().hostAddress());
   }
 
   @POST

@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Problem documents for what never reaches a JAX-RS resource: a path no route matches (404) and
@@ -15,6 +16,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class ProblemRoutes {
+
+  private static final Logger LOG = Logger.getLogger(ProblemRoutes.class);
 
   private final long maxBodyBytes;
 
@@ -64,6 +67,10 @@ public class ProblemRoutes {
       return;
     }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    if (status >= 500) {
+      LOG.errorf(
+          ctx.failure(), "Request failed: %s %s", ctx.request().method(), ctx.request().path());
+    }
     String detail =
         switch (status) {
           case 413 -> "The request body is larger than this service accepts.";

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -152,16 +153,13 @@ public class AuthService {
    * session is revoked (committed) and the request fails.
    */
   public Uni<TokenResponse> refresh(String secret) {
-    if (secret == null || secret.isBlank()) {
-      throw new ProblemException(400, "refreshToken is required.");
-    }
+    requireRefreshToken(secret);
     return pool.withTransaction(
             tx ->
-                refreshTokens
-                    .lockBySecret(tx, secret)
+                liveToken(tx, secret)
                     .flatMap(
                         found -> {
-                          if (found.isEmpty() || found.get().revokedAt() != null) {
+                          if (found.isEmpty()) {
                             return Uni.createFrom().item(RefreshOutcome.invalid());
                           }
                           RefreshToken token = found.get();
@@ -194,18 +192,30 @@ public class AuthService {
 
   /** Ends the session of {@code secret}; unknown or already-ended sessions are fine (204). */
   public Uni<Void> logOut(String secret) {
-    if (secret == null || secret.isBlank()) {
-      throw new ProblemException(400, "refreshToken is required.");
-    }
+    requireRefreshToken(secret);
     return pool.withTransaction(
         tx ->
-            refreshTokens
-                .lockBySecret(tx, secret)
+            liveToken(tx, secret)
                 .flatMap(
                     found ->
-                        found.isEmpty() || found.get().revokedAt() != null
+                        found.isEmpty()
                             ? Uni.createFrom().voidItem()
                             : revoke(tx, found.get(), "logout")));
+  }
+
+  /** The token with this secret unless its session was revoked, locked for the transaction. */
+  private Uni<Optional<RefreshToken>> liveToken(SqlClient tx, String secret) {
+    return refreshTokens
+        .lockBySecret(tx, secret)
+        .map(found -> found.filter(token -> token.revokedAt() == null));
+  }
+
+  private static void requireRefreshToken(String secret) {
+    if (secret == null || secret.isBlank()) {
+      throw new ProblemException(
+          Problem.of(400, "refreshToken is required.")
+              .withErrors(List.of(new Problem.FieldError("/refreshToken", "required"))));
+    }
   }
 
   private record RefreshOutcome(TokenResponse tokens) {

@@ -73,6 +73,13 @@ public final class TopicWatcher implements AutoCloseable {
         "no record with " + name + "=" + value + " within " + timeout + "; saw " + seen.size());
   }
 
+  /** Whatever arrives within {@code timeout}. */
+  public List<ConsumerRecord<String, byte[]>> poll(Duration timeout) {
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    consumer.poll(timeout).forEach(records::add);
+    return records;
+  }
+
   /** The first record whose header {@code name} equals {@code value}. */
   public ConsumerRecord<String, byte[]> await(String name, String value, Duration timeout) {
     List<ConsumerRecord<String, byte[]>> seen = until(name, value, timeout);

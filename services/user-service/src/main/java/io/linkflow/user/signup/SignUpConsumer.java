@@ -1,0 +1,71 @@
+package io.linkflow.user.signup;
+
+import io.linkflow.events.CloudEventHeaders;
+import io.linkflow.events.EventCodec;
+import io.linkflow.events.EventEnvelope;
+import io.linkflow.events.EventTypes;
+import io.linkflow.events.inbox.Inbox;
+import io.linkflow.events.payload.SignedUpV1;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns {@code auth.signed_up} into a user, their personal workspace and the owner membership, once
+ * per event (the inbox makes redelivery harmless). Other auth events are not this consumer's
+ * business; a record that is not a readable CloudEvent goes to {@code dlq.events}.
+ */
+@ApplicationScoped
+public class SignUpConsumer {
+
+  static final String CONSUMER = "user-service.sign-ups";
+  private static final Logger LOG = Logger.getLogger(SignUpConsumer.class);
+
+  private final Pool pool;
+  private final Inbox inbox;
+
+  public SignUpConsumer(Pool pool, Inbox inbox) {
+    this.pool = pool;
+    this.inbox = inbox;
+  }
+
+  @Incoming("auth-events")
+  public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
+    EventEnvelope event = CloudEventHeaders.fromHeaders(record.headers(), record.value());
+    if (!EventTypes.SIGNED_UP_V1.cloudEventType().equals(event.type())) {
+      return Uni.createFrom().voidItem();
+    }
+    SignedUpV1 signedUp = EventCodec.read(EventTypes.SIGNED_UP_V1, event);
+    return inbox
+        .once(pool, CONSUMER, event, tx -> create(tx, signedUp))
+        .invoke(
+            created -> {
+              if (created.isPresent()) {
+                LOG.infof(
+                    "Created user %s with personal workspace %s",
+                    signedUp.accountId(), signedUp.workspaceId());
+              }
+            })
+        .replaceWithVoid();
+  }
+
+  private static Uni<Boolean> create(SqlConnection tx, SignedUpV1 signedUp) {
+    return tx.preparedQuery("INSERT INTO app_user (id, email) VALUES ($1, $2)")
+        .execute(Tuple.of(signedUp.accountId(), signedUp.email()))
+        .flatMap(
+            ignored ->
+                tx.preparedQuery("INSERT INTO workspace (id, name, personal) VALUES ($1, $2, true)")
+                    .execute(Tuple.of(signedUp.workspaceId(), "Personal")))
+        .flatMap(
+            ignored ->
+                tx.preparedQuery(
+                        "INSERT INTO membership (workspace_id, user_id, role) VALUES ($1, $2, 'owner')")
+                    .execute(Tuple.of(signedUp.workspaceId(), signedUp.accountId())))
+        .replaceWith(true);
+  }
+}

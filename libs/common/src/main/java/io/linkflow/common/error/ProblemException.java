@@ -1,7 +1,6 @@
 package io.linkflow.common.error;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,11 +19,6 @@ public class ProblemException extends RuntimeException {
   public ProblemException(Problem problem) {
     super(problem.detail());
     this.problem = problem;
-  }
-
-  /** A 422 with one entry per invalid field. */
-  public static ProblemException validation(String detail, List<Problem.FieldError> errors) {
-    return new ProblemException(Problem.of(422, detail).withErrors(errors));
   }
 
   public Problem problem() {

@@ -9,7 +9,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import java.util.function.Function;
-import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Makes a consumer idempotent: the event id is recorded in {@code processed_event} in the same
@@ -43,15 +42,5 @@ public class Inbox {
     return tx.preparedQuery(INSERT_SQL)
         .execute(Tuple.of(consumer, eventId))
         .map(result -> result.rowCount() == 1);
-  }
-
-  /** The same inside a Hibernate Reactive transaction. */
-  public Uni<Boolean> firstDelivery(Mutiny.Session session, String consumer, String eventId) {
-    return session
-        .createNativeQuery(INSERT_SQL.replaceAll("\\$(\\d+)", "?$1"))
-        .setParameter(1, consumer)
-        .setParameter(2, eventId)
-        .executeUpdate()
-        .map(count -> count == 1);
   }
 }

@@ -14,13 +14,12 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Writes events into the service's {@code outbox_event} table inside the caller's transaction, so
  * an event exists if and only if the state change it announces was committed. {@link OutboxRelay}
- * publishes them. Use the {@link SqlClient} overload with the reactive SQL client's transaction
- * connection, or the {@link Mutiny.Session} overload inside a Hibernate Reactive transaction.
+ * publishes them. Pass the reactive SQL client's transaction connection ({@code
+ * pool.withTransaction(tx -> …)}).
  */
 @ApplicationScoped
 public class Outbox {
@@ -52,25 +51,6 @@ public class Outbox {
   public Uni<Void> append(SqlClient tx, Topic topic, EventEnvelope event) {
     EventEnvelope traced = withCurrentTrace(event);
     return tx.preparedQuery(INSERT_SQL).execute(tuple(topic, traced)).replaceWithVoid();
-  }
-
-  /** Creates an event and appends it in the session's current transaction. */
-  public <T extends Record> Uni<EventEnvelope> append(
-      Mutiny.Session session, EventType<T> type, String subject, String workspaceId, T payload) {
-    EventEnvelope event = EventCodec.envelope(type, source, subject, workspaceId, payload);
-    return append(session, type.topic(), event).replaceWith(event);
-  }
-
-  /** Appends {@code event} in the session's current transaction (a native insert). */
-  public Uni<Void> append(Mutiny.Session session, Topic topic, EventEnvelope event) {
-    EventEnvelope e = withCurrentTrace(event);
-    var query = session.createNativeQuery(INSERT_SQL.replaceAll("\\$(\\d+)", "?$1"));
-    Object[] values = values(topic, e);
-    values[values.length - 1] = e.data();
-    for (int i = 0; i < values.length; i++) {
-      query.setParameter(i + 1, values[i]);
-    }
-    return query.executeUpdate().replaceWithVoid();
   }
 
   private static Tuple tuple(Topic topic, EventEnvelope e) {

@@ -83,6 +83,7 @@ public final class Infrastructure {
         cluster.startup();
         cluster.waitForReadyBrokers();
         kafka = cluster;
+        createPlatformTopics();
       } catch (Exception e) {
         throw new IllegalStateException("Kafka did not start", e);
       }
@@ -125,6 +126,51 @@ public final class Infrastructure {
         LOG.warn("Redis did not stop cleanly", e);
       }
       redis = null;
+    }
+  }
+
+  /**
+   * Creates LinkFlow's topics before any test runs, as {@code make infra-up} and Strimzi do in real
+   * life: relying on auto-creation races producers, consumers and the controller. The topics are
+   * read from {@code io.linkflow.events.Topic} by name, since libs/events itself tests with this
+   * library; partitions are capped at 3 to keep the test broker light.
+   */
+  private static void createPlatformTopics() throws Exception {
+    Class<?> topicEnum;
+    try {
+      topicEnum = Class.forName("io.linkflow.events.Topic");
+    } catch (ClassNotFoundException notOnClasspath) {
+      return;
+    }
+    java.util.List<org.apache.kafka.clients.admin.NewTopic> topics = new java.util.ArrayList<>();
+    for (Object constant : topicEnum.getEnumConstants()) {
+      String name = (String) topicEnum.getMethod("topicName").invoke(constant);
+      int partitions = (int) topicEnum.getMethod("partitions").invoke(constant);
+      topics.add(
+          new org.apache.kafka.clients.admin.NewTopic(name, Math.min(partitions, 3), (short) 1));
+    }
+    Properties props = new Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(props)) {
+      admin.createTopics(topics).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      java.util.List<String> names = topics.stream().map(t -> t.name()).toList();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        boolean ready =
+            admin
+                .describeTopics(names)
+                .allTopicNames()
+                .get(10, java.util.concurrent.TimeUnit.SECONDS)
+                .values()
+                .stream()
+                .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
+        if (ready) {
+          return;
+        }
+        Thread.sleep(100);
+      }
+      throw new IllegalStateException("topics have no leaders after 30 s");
     }
   }
 

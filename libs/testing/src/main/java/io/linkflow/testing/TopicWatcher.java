@@ -31,6 +31,9 @@ public final class TopicWatcher implements AutoCloseable {
     ensureExists(topic);
     Properties props = Infrastructure.kafkaClientProperties();
     props.put("enable.auto.commit", "false");
+    // seekToBeginning below; should a partition's position be reset again (a topic created a
+    // moment ago, its leader still moving), fall back to the beginning too, never to the end.
+    props.put("auto.offset.reset", "earliest");
     props.put("metadata.max.age.ms", "500");
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     // Every partition, from the beginning, without a consumer group: no rebalance to wait for.

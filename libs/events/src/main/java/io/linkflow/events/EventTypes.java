@@ -1,13 +1,16 @@
 package io.linkflow.events;
 
+import io.linkflow.events.payload.ApiKeyEventV1;
 import io.linkflow.events.payload.AuditRecordedV1;
 import io.linkflow.events.payload.DeadLetteredV1;
 import io.linkflow.events.payload.ExecutionRequestedV1;
 import io.linkflow.events.payload.ExecutionStatusChangedV1;
+import io.linkflow.events.payload.MembershipChangedV1;
 import io.linkflow.events.payload.SessionEventV1;
 import io.linkflow.events.payload.SignedUpV1;
 import io.linkflow.events.payload.WorkflowActivatedV1;
 import io.linkflow.events.payload.WorkflowDeactivatedV1;
+import io.linkflow.events.payload.WorkspaceCreatedV1;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,6 +41,19 @@ public final class EventTypes {
       new EventType<>("auth.logged_out", 1, Topic.AUTH_EVENTS, SessionEventV1.class);
   public static final EventType<SessionEventV1> TOKEN_REVOKED_V1 =
       new EventType<>("auth.token_revoked", 1, Topic.AUTH_EVENTS, SessionEventV1.class);
+  public static final EventType<ApiKeyEventV1> API_KEY_CREATED_V1 =
+      new EventType<>("auth.api_key_created", 1, Topic.AUTH_EVENTS, ApiKeyEventV1.class);
+  public static final EventType<ApiKeyEventV1> API_KEY_REVOKED_V1 =
+      new EventType<>("auth.api_key_revoked", 1, Topic.AUTH_EVENTS, ApiKeyEventV1.class);
+
+  public static final EventType<WorkspaceCreatedV1> WORKSPACE_CREATED_V1 =
+      new EventType<>("user.workspace_created", 1, Topic.USER_EVENTS, WorkspaceCreatedV1.class);
+  public static final EventType<MembershipChangedV1> MEMBER_ADDED_V1 =
+      new EventType<>("user.member_added", 1, Topic.USER_EVENTS, MembershipChangedV1.class);
+  public static final EventType<MembershipChangedV1> MEMBER_ROLE_CHANGED_V1 =
+      new EventType<>("user.member_role_changed", 1, Topic.USER_EVENTS, MembershipChangedV1.class);
+  public static final EventType<MembershipChangedV1> MEMBER_REMOVED_V1 =
+      new EventType<>("user.member_removed", 1, Topic.USER_EVENTS, MembershipChangedV1.class);
 
   public static final List<EventType<?>> ALL =
       List.of(
@@ -50,7 +66,13 @@ public final class EventTypes {
           SIGNED_UP_V1,
           LOGGED_IN_V1,
           LOGGED_OUT_V1,
-          TOKEN_REVOKED_V1);
+          TOKEN_REVOKED_V1,
+          API_KEY_CREATED_V1,
+          API_KEY_REVOKED_V1,
+          WORKSPACE_CREATED_V1,
+          MEMBER_ADDED_V1,
+          MEMBER_ROLE_CHANGED_V1,
+          MEMBER_REMOVED_V1);
 
   private EventTypes() {}
 

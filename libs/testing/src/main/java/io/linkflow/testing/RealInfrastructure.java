@@ -30,4 +30,10 @@ public @interface RealInfrastructure {
   boolean kafka() default true;
 
   boolean redis() default true;
+
+  /**
+   * Verify tokens against the {@link TestIssuer} of this JVM (sets {@code linkflow.auth.url}); off
+   * for auth-service, which verifies the tokens it issues itself.
+   */
+  boolean testIssuer() default true;
 }

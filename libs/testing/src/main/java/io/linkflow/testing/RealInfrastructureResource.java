@@ -37,6 +37,11 @@ public class RealInfrastructureResource
     if (settings == null || settings.redis()) {
       config.put("quarkus.redis.hosts", "redis://127.0.0.1:" + Infrastructure.redisPort());
     }
+    if (settings == null || settings.testIssuer()) {
+      config.put("linkflow.auth.url", TestIssuer.get().url());
+      config.put("quarkus.oidc.token.issuer", TestIssuer.ISSUER);
+      config.put("quarkus.oidc.token.audience", TestIssuer.AUDIENCE);
+    }
     return config;
   }
 

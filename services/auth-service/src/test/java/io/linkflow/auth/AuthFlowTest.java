@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /** Sign-up, log-in, refresh rotation, log-out and signing keys, on real PostgreSQL and Kafka. */
 @QuarkusTest
-@RealInfrastructure(database = "linkflow_auth")
+@RealInfrastructure(database = "linkflow_auth", testIssuer = false)
 class AuthFlowTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);

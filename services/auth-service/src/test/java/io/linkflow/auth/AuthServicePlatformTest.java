@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The platform contract of auth-service against real infrastructure. */
 @QuarkusTest
-@RealInfrastructure(database = "linkflow_auth")
+@RealInfrastructure(database = "linkflow_auth", testIssuer = false)
 class AuthServicePlatformTest extends RedisServicePlatformContract {
 
   AuthServicePlatformTest() {

@@ -3,6 +3,7 @@ package io.linkflow.common.health;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -29,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * does, since nothing is cached between probes.
  */
 @Path("/health")
+@PermitAll
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "health", description = "Liveness and readiness")
 public class HealthResource {

@@ -8,29 +8,40 @@ import java.util.UUID;
 import org.jboss.logging.MDC;
 
 /**
- * Who is calling and in which workspace, for the current request. The security layer fills it once
- * the caller is authenticated; every repository query takes its workspace id from here, never from
- * the request body or path. Setting it also puts {@code user_id} and {@code workspace_id} on every
- * log line of the request.
+ * Who is calling and in which workspace, for the current request. The security layer
+ * (libs/security) fills it once the caller is authenticated; every repository query takes its
+ * workspace id from here, never from the request body or path. Setting it also puts {@code user_id}
+ * and {@code workspace_id} on every log line of the request.
  */
 @RequestScoped
 public class TenantContext {
 
+  private String principal;
   private UUID workspaceId;
   private UUID userId;
   private Set<String> roles = Set.of();
 
-  /** Records the authenticated caller. */
-  public void set(UUID userId, UUID workspaceId, Set<String> roles) {
+  /**
+   * Records the authenticated caller.
+   *
+   * @param principal the token subject: an account id, or {@code service:<name>} for a service
+   * @param userId the account id, null for a service
+   * @param workspaceId the workspace the token is for, null for a service token
+   * @param roles the caller's roles in that workspace, lower roles included
+   */
+  public void set(String principal, UUID userId, UUID workspaceId, Set<String> roles) {
+    this.principal = principal;
     this.userId = userId;
     this.workspaceId = workspaceId;
     this.roles = Set.copyOf(roles);
-    if (userId != null) {
-      MDC.put("user_id", userId.toString());
-    }
+    MDC.put("user_id", principal);
     if (workspaceId != null) {
       MDC.put("workspace_id", workspaceId.toString());
     }
+  }
+
+  public Optional<String> principal() {
+    return Optional.ofNullable(principal);
   }
 
   public Optional<UUID> workspaceId() {
@@ -47,6 +58,14 @@ public class TenantContext {
       throw new ProblemException(401, "Authentication with a workspace is required.");
     }
     return workspaceId;
+  }
+
+  /** The calling person; a service or anonymous caller gets 401. */
+  public UUID requireUser() {
+    if (userId == null) {
+      throw new ProblemException(401, "Authentication as a person is required.");
+    }
+    return userId;
   }
 
   public boolean hasRole(String role) {

@@ -5,6 +5,7 @@ import io.linkflow.auth.session.TokenResponse;
 import io.linkflow.common.error.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Sign-up, log-in, refresh and log-out under {@code /api/v1/auth}. */
 @Path("/api/v1/auth")
+@PermitAll
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "auth", description = "Accounts and sessions")

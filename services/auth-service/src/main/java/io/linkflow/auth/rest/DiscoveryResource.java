@@ -2,6 +2,7 @@ package io.linkflow.auth.rest;
 
 import io.linkflow.auth.keys.SigningKeyService;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -18,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * (and Istio) verifies tokens with the public keys alone.
  */
 @Path("/api/v1/auth")
+@PermitAll
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "discovery", description = "Token verification keys")
 public class DiscoveryResource {

@@ -1,0 +1,103 @@
+package io.linkflow.security;
+
+import io.quarkus.security.StringPermission;
+import java.security.Permission;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What a token may be used for, in its {@code scope} claim (space separated). Tokens of people
+ * carry {@link #API}: every public-API scope, limited only by their role. API keys carry the scopes
+ * chosen at creation ({@code <area>:read} or {@code <area>:write}; write includes read). Service
+ * tokens (client credentials) carry internal scopes such as {@link #CREDENTIALS_DECRYPT}, which
+ * {@link #API} never grants.
+ *
+ * <p>Endpoints state the scope they need as a permission:
+ * {@code @PermissionsAllowed("workflows:write")}; {@link CallerAugmentor} grants permissions from
+ * the token's scopes.
+ */
+public final class Scopes {
+
+  /** Everything a person may do through the public API (their role still applies). */
+  public static final String API = "api";
+
+  /** Internal: read a decrypted credential (the executor, when it runs a node). */
+  public static final String CREDENTIALS_DECRYPT = "credentials:decrypt";
+
+  /** The public-API areas an API key can be scoped to. */
+  public static final List<String> AREAS =
+      List.of(
+          "workspace",
+          "members",
+          "workflows",
+          "executions",
+          "nodes",
+          "credentials",
+          "variables",
+          "webhooks",
+          "schedules",
+          "notifications",
+          "audit",
+          "analytics",
+          "search",
+          "storage",
+          "billing");
+
+  /** Scopes only service clients may hold. */
+  public static final Set<String> INTERNAL = Set.of(CREDENTIALS_DECRYPT);
+
+  private Scopes() {}
+
+  /** The scopes of a {@code scope} claim value. */
+  public static Set<String> parse(Object claim) {
+    if (claim == null) {
+      return Set.of();
+    }
+    return Arrays.stream(claim.toString().trim().split("\\s+"))
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  /** True for a scope an API key may carry: {@code <area>:read} or {@code <area>:write}. */
+  public static boolean isApiKeyScope(String scope) {
+    int colon = scope.indexOf(':');
+    if (colon < 0) {
+      return false;
+    }
+    String action = scope.substring(colon + 1);
+    return AREAS.contains(scope.substring(0, colon))
+        && ("read".equals(action) || "write".equals(action));
+  }
+
+  /** Whether a caller with {@code scopes} holds {@code required}. */
+  public static boolean grants(Set<String> scopes, Permission required) {
+    if (!(required instanceof StringPermission permission)) {
+      return false;
+    }
+    String area = permission.getName();
+    String actions = permission.getActions();
+    List<String> needed =
+        actions == null || actions.isEmpty()
+            ? List.of(area)
+            : Arrays.stream(actions.split(",")).map(a -> area + ":" + a.trim()).toList();
+    return needed.stream().allMatch(scope -> holds(scopes, scope));
+  }
+
+  private static boolean holds(Set<String> scopes, String scope) {
+    if (scopes.contains(scope)) {
+      return true;
+    }
+    if (INTERNAL.contains(scope)) {
+      return false;
+    }
+    if (scopes.contains(API)) {
+      return true;
+    }
+    // write includes read
+    return scope.endsWith(":read")
+        && scopes.contains(scope.substring(0, scope.length() - ":read".length()) + ":write");
+  }
+}

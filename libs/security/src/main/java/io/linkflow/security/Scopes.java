@@ -27,6 +27,9 @@ public final class Scopes {
   /** Internal: read a decrypted credential (the executor, when it runs a node). */
   public static final String CREDENTIALS_DECRYPT = "credentials:decrypt";
 
+  /** Internal: rotate auth-service's token signing keys (the operator client). */
+  public static final String SIGNING_KEYS_ROTATE = "signing-keys:rotate";
+
   /** The public-API areas an API key can be scoped to. */
   public static final List<String> AREAS =
       List.of(
@@ -47,7 +50,7 @@ public final class Scopes {
           "billing");
 
   /** Scopes only service clients may hold. */
-  public static final Set<String> INTERNAL = Set.of(CREDENTIALS_DECRYPT);
+  public static final Set<String> INTERNAL = Set.of(CREDENTIALS_DECRYPT, SIGNING_KEYS_ROTATE);
 
   private Scopes() {}
 

@@ -76,6 +76,38 @@ public final class TopicWatcher implements AutoCloseable {
         "no record with " + name + "=" + value + " within " + timeout + "; saw " + seen.size());
   }
 
+  /**
+   * The first record with header {@code name} = {@code value} and header {@code otherName} = {@code
+   * otherValue} (e.g. an event type and a subject); fails the test if none arrives within {@code
+   * timeout}.
+   */
+  public ConsumerRecord<String, byte[]> first(
+      String name, String value, String otherName, String otherValue, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int seen = 0;
+    while (System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        seen++;
+        if (value.equals(header(record, name)) && otherValue.equals(header(record, otherName))) {
+          return record;
+        }
+      }
+    }
+    throw new AssertionError(
+        "no record with "
+            + name
+            + "="
+            + value
+            + " and "
+            + otherName
+            + "="
+            + otherValue
+            + " within "
+            + timeout
+            + "; saw "
+            + seen);
+  }
+
   /** Whatever arrives within {@code timeout}. */
   public List<ConsumerRecord<String, byte[]>> poll(Duration timeout) {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();

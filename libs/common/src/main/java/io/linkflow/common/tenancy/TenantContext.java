@@ -71,4 +71,16 @@ public class TenantContext {
   public boolean hasRole(String role) {
     return roles.contains(role);
   }
+
+  /**
+   * 403 unless the caller holds {@code role} (lower roles are implied by higher ones). For
+   * endpoints that also need a scope: Quarkus allows one security annotation per method, so they
+   * carry {@code @PermissionsAllowed} and check the role with this.
+   */
+  public void requireRole(String role) {
+    if (!roles.contains(role)) {
+      throw new ProblemException(
+          403, "Your role or the token's scopes do not allow this operation in this workspace.");
+    }
+  }
 }

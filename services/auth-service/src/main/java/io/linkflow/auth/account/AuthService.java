@@ -1,34 +1,34 @@
 package io.linkflow.auth.account;
 
-import io.linkflow.auth.session.AccessTokenIssuer;
+import io.linkflow.auth.audit.AuditTrail;
+import io.linkflow.auth.membership.MembershipRepository;
+import io.linkflow.auth.session.ClientInfo;
 import io.linkflow.auth.session.RefreshToken;
 import io.linkflow.auth.session.RefreshTokenRepository;
+import io.linkflow.auth.session.Sessions;
 import io.linkflow.auth.session.TokenResponse;
 import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.ProblemException;
 import io.linkflow.events.EventTypes;
 import io.linkflow.events.outbox.Outbox;
-import io.linkflow.events.payload.AuditRecordedV1;
-import io.linkflow.events.payload.SessionEventV1;
 import io.linkflow.events.payload.SignedUpV1;
+import io.linkflow.security.Roles;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Sign-up, log-in, refresh and log-out. Every state change and the events announcing it
- * (auth.events, audit.log) are written in one transaction, so an error writes nothing.
+ * Sign-up, log-in, refresh (optionally into another workspace) and log-out. Every state change and
+ * the events announcing it (auth.events, audit.log) are written in one transaction, so an error
+ * writes nothing.
  */
 @ApplicationScoped
 public class AuthService {
@@ -36,39 +36,39 @@ public class AuthService {
   /** A pragmatic address check: something@domain.tld, no spaces, at most 254 characters. */
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
 
-  private static final Set<String> OWNER = Set.of("owner");
-
   private final Pool pool;
   private final AccountRepository accounts;
   private final RefreshTokenRepository refreshTokens;
+  private final MembershipRepository memberships;
+  private final Sessions sessions;
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
-  private final AccessTokenIssuer issuer;
   private final Outbox outbox;
-  private final Duration refreshTtl;
+  private final AuditTrail audit;
 
   public AuthService(
       Pool pool,
       AccountRepository accounts,
       RefreshTokenRepository refreshTokens,
+      MembershipRepository memberships,
+      Sessions sessions,
       PasswordHasher hasher,
       LoginThrottle throttle,
-      AccessTokenIssuer issuer,
       Outbox outbox,
-      @ConfigProperty(name = "linkflow.auth.refresh-token-ttl", defaultValue = "30d")
-          Duration refreshTtl) {
+      AuditTrail audit) {
     this.pool = pool;
     this.accounts = accounts;
     this.refreshTokens = refreshTokens;
+    this.memberships = memberships;
+    this.sessions = sessions;
     this.hasher = hasher;
     this.throttle = throttle;
-    this.issuer = issuer;
     this.outbox = outbox;
-    this.refreshTtl = refreshTtl;
+    this.audit = audit;
   }
 
-  /** Creates an account and its personal workspace id, and starts a session. */
-  public Uni<TokenResponse> signUp(String email, String password) {
+  /** Creates an account and its personal workspace id, and starts a session there. */
+  public Uni<TokenResponse> signUp(String email, String password, ClientInfo client) {
     validateEmail(email);
     List<String> unmet = PasswordPolicy.unmetRules(password, email);
     if (!unmet.isEmpty()) {
@@ -77,43 +77,50 @@ public class AuthService {
               .withErrors(
                   unmet.stream().map(rule -> new Problem.FieldError("/password", rule)).toList()));
     }
-    UUID accountId = UUID.randomUUID();
-    UUID workspaceId = UUID.randomUUID();
     String trimmed = email.trim();
     return hasher
         .hash(password)
-        .flatMap(
-            hash ->
-                pool.withTransaction(
-                    tx ->
-                        accounts
-                            .insert(tx, new Account(accountId, trimmed, hash, workspaceId))
-                            .flatMap(
-                                ignored ->
-                                    outbox.append(
-                                        tx,
-                                        EventTypes.SIGNED_UP_V1,
-                                        accountId.toString(),
-                                        workspaceId.toString(),
-                                        new SignedUpV1(accountId, trimmed, workspaceId)))
-                            .flatMap(ignored -> startSession(tx, accountId, workspaceId))))
+        .flatMap(hash -> pool.withTransaction(tx -> createAccount(tx, trimmed, hash, client)));
+  }
+
+  /**
+   * Creates an account (with a password hash, or none for one that only logs in through an external
+   * provider), its personal workspace and owner membership, announces the sign-up and starts a
+   * session. 409 when the e-mail address is taken.
+   */
+  public Uni<TokenResponse> createAccount(
+      SqlClient tx, String email, String passwordHash, ClientInfo client) {
+    UUID accountId = UUID.randomUUID();
+    UUID workspaceId = UUID.randomUUID();
+    return accounts
+        .insert(tx, new Account(accountId, email, passwordHash, workspaceId))
         .onFailure(AuthService::isUniqueViolation)
         .transform(
             e ->
                 new ProblemException(
-                    Problem.of(409, "An account with this e-mail address already exists.")));
+                    Problem.of(409, "An account with this e-mail address already exists.")))
+        .call(() -> memberships.upsert(tx, accountId, workspaceId, Roles.OWNER))
+        .call(
+            () ->
+                outbox.append(
+                    tx,
+                    EventTypes.SIGNED_UP_V1,
+                    accountId.toString(),
+                    workspaceId.toString(),
+                    new SignedUpV1(accountId, email, workspaceId)))
+        .flatMap(ignored -> sessions.start(tx, accountId, workspaceId, client));
   }
 
   /**
    * Checks the password and starts a session in the personal workspace; too many failures for the
-   * account or from {@code clientIp} answer 429 (see {@link LoginThrottle}).
+   * account or from the client's address answer 429 (see {@link LoginThrottle}).
    */
-  public Uni<TokenResponse> logIn(String email, String password, String clientIp) {
+  public Uni<TokenResponse> logIn(String email, String password, ClientInfo client) {
     if (email == null || password == null) {
       throw new ProblemException(400, "email and password are required.");
     }
     return throttle
-        .check(email, clientIp)
+        .check(email, client.ip())
         .flatMap(ignored -> accounts.findByEmail(email))
         .flatMap(
             found ->
@@ -123,7 +130,7 @@ public class AuthService {
                         valid -> {
                           if (!valid) {
                             return throttle
-                                .recordFailure(email, clientIp)
+                                .recordFailure(email, client.ip())
                                 .flatMap(
                                     ignored ->
                                         recordFailedLogin(
@@ -134,25 +141,38 @@ public class AuthService {
                                           401, "The e-mail address or the password is wrong.");
                                     });
                           }
-                          Account account = found.orElseThrow();
-                          return pool.withTransaction(
-                                  tx ->
-                                      audit(tx, "user.login", account.id(), "success", Map.of())
-                                          .flatMap(
-                                              ignored ->
-                                                  startSession(
-                                                      tx,
-                                                      account.id(),
-                                                      account.personalWorkspaceId())))
+                          return logInAs(found.orElseThrow(), "password", client)
                               .call(() -> throttle.recordSuccess(email));
                         }));
   }
 
   /**
-   * Exchanges a refresh token for a new pair. A token used twice means it was stolen: the whole
-   * session is revoked (committed) and the request fails.
+   * Starts a session for an account whose identity was proven another way ({@code method}, e.g.
+   * {@code oidc}), in its personal workspace, audited as a log-in.
    */
-  public Uni<TokenResponse> refresh(String secret) {
+  public Uni<TokenResponse> logInAs(Account account, String method, ClientInfo client) {
+    return pool.withTransaction(
+        tx ->
+            audit
+                .record(
+                    tx,
+                    "user.login",
+                    account.id(),
+                    account.personalWorkspaceId(),
+                    "success",
+                    Map.of("method", method))
+                .flatMap(
+                    ignored ->
+                        sessions.start(tx, account.id(), account.personalWorkspaceId(), client)));
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair, for the same workspace or, with {@code workspaceId},
+   * for another workspace the account belongs to (404 otherwise, and the token stays usable). A
+   * token used twice means it was stolen: the whole session is revoked (committed) and the request
+   * fails. A session whose member left the workspace is ended.
+   */
+  public Uni<TokenResponse> refresh(String secret, UUID workspaceId) {
     requireRefreshToken(secret);
     return pool.withTransaction(
             tx ->
@@ -164,22 +184,26 @@ public class AuthService {
                           }
                           RefreshToken token = found.get();
                           if (token.usedAt() != null) {
-                            return revoke(tx, token, "refresh_token_reuse")
+                            return end(tx, token, "refresh_token_reuse")
                                 .replaceWith(RefreshOutcome.invalid());
                           }
                           if (token.expiresAt().isBefore(Instant.now())) {
                             return Uni.createFrom().item(RefreshOutcome.invalid());
                           }
-                          return refreshTokens
-                              .markUsed(tx, token.id())
+                          return memberships
+                              .role(tx, token.accountId(), token.workspaceId())
                               .flatMap(
-                                  ignored ->
-                                      issue(
-                                          tx,
-                                          token.accountId(),
-                                          token.workspaceId(),
-                                          token.familyId()))
-                              .map(RefreshOutcome::of);
+                                  role -> {
+                                    if (role.isEmpty()) {
+                                      return end(tx, token, "membership_ended")
+                                          .replaceWith(RefreshOutcome.invalid());
+                                    }
+                                    UUID target =
+                                        workspaceId == null ? token.workspaceId() : workspaceId;
+                                    return sessions
+                                        .rotate(tx, token, target)
+                                        .map(RefreshOutcome::of);
+                                  });
                         }))
         .map(
             outcome -> {
@@ -200,7 +224,11 @@ public class AuthService {
                     found ->
                         found.isEmpty()
                             ? Uni.createFrom().voidItem()
-                            : revoke(tx, found.get(), "logout")));
+                            : end(tx, found.get(), "logout")));
+  }
+
+  private Uni<Void> end(SqlClient tx, RefreshToken token, String reason) {
+    return sessions.end(tx, token.accountId(), token.familyId(), token.workspaceId(), reason);
   }
 
   /** The token with this secret unless its session was revoked, locked for the transaction. */
@@ -228,76 +256,16 @@ public class AuthService {
     }
   }
 
-  private Uni<TokenResponse> startSession(SqlClient tx, UUID accountId, UUID workspaceId) {
-    UUID sessionId = UUID.randomUUID();
-    return outbox
-        .append(
-            tx,
-            EventTypes.LOGGED_IN_V1,
-            accountId.toString(),
-            workspaceId.toString(),
-            new SessionEventV1(accountId, sessionId, workspaceId, null))
-        .flatMap(ignored -> issue(tx, accountId, workspaceId, sessionId));
-  }
-
-  private Uni<TokenResponse> issue(SqlClient tx, UUID accountId, UUID workspaceId, UUID sessionId) {
-    String secret = RefreshToken.newSecret();
-    return refreshTokens
-        .insert(tx, sessionId, accountId, workspaceId, secret, Instant.now().plus(refreshTtl))
-        .flatMap(ignored -> issuer.issue(accountId, workspaceId, sessionId, OWNER))
-        .map(
-            jwt ->
-                new TokenResponse(
-                    jwt, "Bearer", issuer.ttl().toSeconds(), secret, accountId, workspaceId));
-  }
-
-  private Uni<Void> revoke(SqlClient tx, RefreshToken token, String reason) {
-    boolean theft = !"logout".equals(reason);
-    return refreshTokens
-        .revokeFamily(tx, token.familyId(), reason)
-        .flatMap(
-            ignored ->
-                outbox.append(
-                    tx,
-                    theft ? EventTypes.TOKEN_REVOKED_V1 : EventTypes.LOGGED_OUT_V1,
-                    token.accountId().toString(),
-                    token.workspaceId().toString(),
-                    new SessionEventV1(
-                        token.accountId(), token.familyId(), token.workspaceId(), reason)))
-        .flatMap(
-            ignored ->
-                theft
-                    ? audit(
-                        tx,
-                        "session.revoked",
-                        token.accountId(),
-                        "failure",
-                        Map.of("reason", reason, "sessionId", token.familyId().toString()))
-                    : Uni.createFrom().voidItem());
-  }
-
   private Uni<Void> recordFailedLogin(String email, UUID accountId) {
     return pool.withTransaction(
         tx ->
-            audit(
+            audit.record(
                 tx,
                 "user.login",
                 accountId,
+                null,
                 "failure",
                 Map.of("email", AccountRepository.normalize(email))));
-  }
-
-  private Uni<Void> audit(
-      SqlClient tx, String action, UUID accountId, String outcome, Map<String, String> details) {
-    String actor = accountId == null ? "unknown" : accountId.toString();
-    return outbox
-        .append(
-            tx,
-            EventTypes.AUDIT_RECORDED_V1,
-            actor,
-            null,
-            new AuditRecordedV1(action, actor, "user", "account", actor, outcome, details))
-        .replaceWithVoid();
   }
 
   private static void validateEmail(String email) {

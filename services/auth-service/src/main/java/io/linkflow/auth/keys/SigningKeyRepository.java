@@ -31,10 +31,11 @@ public class SigningKeyRepository {
     this.encryption = encryption;
   }
 
-  /** The active key and every key retired after {@code retiredSince}, newest first. */
+  /** The active and pending keys and every key retired after {@code retiredSince}, newest first. */
   public Uni<List<SigningKey>> publishable(Instant retiredSince) {
     return pool.preparedQuery(
-            "SELECT kid, public_key, private_key, created_at, retired_at FROM signing_key"
+            "SELECT kid, public_key, private_key, created_at, activates_at, retired_at FROM"
+                + " signing_key"
                 + " WHERE retired_at IS NULL OR retired_at > $1 ORDER BY created_at DESC")
         .execute(Tuple.of(retiredSince.atOffset(ZoneOffset.UTC)))
         .map(
@@ -45,21 +46,39 @@ public class SigningKeyRepository {
             });
   }
 
-  /** Retires the active key (if any) and inserts {@code key} as the new active one. */
-  public Uni<Void> rotateTo(SqlClient tx, SigningKey key) {
+  /**
+   * Inserts {@code key}, signing from {@code key.activatesAt()}; the keys signing until then retire
+   * at that moment. With {@code onlyIfNone}, does nothing when any key exists (the first key, which
+   * several replicas may try to create at once). Rotations serialise on an advisory lock.
+   */
+  public Uni<Boolean> rotateTo(SqlClient tx, SigningKey key, boolean onlyIfNone) {
     byte[] privateKey = encryption.encrypt(key.kid(), key.privateKey().getEncoded());
-    return tx.query("UPDATE signing_key SET retired_at = now() WHERE retired_at IS NULL")
+    OffsetDateTime activates = key.activatesAt().atOffset(ZoneOffset.UTC);
+    return tx.query("SELECT pg_advisory_xact_lock(hashtext('linkflow.signing_key'))")
         .execute()
+        .flatMap(ignored -> tx.query("SELECT count(*) FROM signing_key").execute())
         .flatMap(
-            ignored ->
-                tx.preparedQuery(
-                        "INSERT INTO signing_key (kid, public_key, private_key) VALUES ($1, $2, $3)")
-                    .execute(
-                        Tuple.of(
-                            key.kid(),
-                            Base64.getEncoder().encodeToString(key.publicKey().getEncoded()),
-                            io.vertx.core.buffer.Buffer.buffer(privateKey))))
-        .replaceWithVoid();
+            counted -> {
+              if (onlyIfNone && counted.iterator().next().getLong(0) > 0) {
+                return Uni.createFrom().item(false);
+              }
+              return tx.preparedQuery(
+                      "UPDATE signing_key SET retired_at = $1 WHERE retired_at IS NULL")
+                  .execute(Tuple.of(activates))
+                  .flatMap(
+                      updated ->
+                          tx.preparedQuery(
+                                  "INSERT INTO signing_key (kid, public_key, private_key,"
+                                      + " activates_at) VALUES ($1, $2, $3, $4)")
+                              .execute(
+                                  Tuple.of(
+                                      key.kid(),
+                                      Base64.getEncoder()
+                                          .encodeToString(key.publicKey().getEncoded()),
+                                      io.vertx.core.buffer.Buffer.buffer(privateKey),
+                                      activates)))
+                  .replaceWith(true);
+            });
   }
 
   private SigningKey toKey(Row row) {
@@ -79,6 +98,7 @@ public class SigningKeyRepository {
           publicKey,
           privateKey,
           row.getOffsetDateTime("created_at").toInstant(),
+          row.getOffsetDateTime("activates_at").toInstant(),
           retired == null ? null : retired.toInstant());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("signing key " + kid + " is unreadable", e);

@@ -20,9 +20,11 @@ import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
 
 /**
- * The token signing keys: one active RS256 key signs; retired keys stay published in the JWKS for
- * the access-token lifetime plus a clock-skew allowance, so a token signed just before a rotation
- * keeps verifying until it expires. The first key is created on first use.
+ * The token signing keys: one RS256 key signs at a time. A rotation publishes the next key in the
+ * JWKS {@code linkflow.auth.signing-key-publish-lead} before it starts signing, so verifiers that
+ * cache the JWKS know it before they meet it; retired keys stay published for the access-token
+ * lifetime plus a clock-skew allowance, so a token signed just before a rotation keeps verifying
+ * until it expires. The first key is created on first use and signs at once.
  */
 @ApplicationScoped
 public class SigningKeyService {
@@ -34,6 +36,7 @@ public class SigningKeyService {
   private final Pool pool;
   private final SigningKeyRepository repository;
   private final Duration accessTokenTtl;
+  private final Duration publishLead;
   private final AtomicReference<Cached> cache = new AtomicReference<>();
 
   private record Cached(List<SigningKey> keys, Instant loadedAt) {}
@@ -42,22 +45,33 @@ public class SigningKeyService {
       Pool pool,
       SigningKeyRepository repository,
       @ConfigProperty(name = "linkflow.auth.access-token-ttl", defaultValue = "15m")
-          Duration accessTokenTtl) {
+          Duration accessTokenTtl,
+      @ConfigProperty(name = "linkflow.auth.signing-key-publish-lead", defaultValue = "60s")
+          Duration publishLead) {
     this.pool = pool;
     this.repository = repository;
     this.accessTokenTtl = accessTokenTtl;
+    this.publishLead = publishLead;
   }
 
-  /** The key that signs new tokens. */
+  /** The key that signs new tokens now. */
   public Uni<SigningKey> active() {
     return published()
         .flatMap(
             keys ->
-                keys.stream()
-                    .filter(SigningKey::active)
-                    .findFirst()
+                signer(keys)
                     .map(key -> Uni.createFrom().item(key))
-                    .orElseGet(this::createFirst));
+                    .orElseGet(
+                        () ->
+                            keys.isEmpty()
+                                ? createFirst()
+                                // a pending key just became due while the cache was warm
+                                : reload().map(fresh -> signer(fresh).orElseThrow())));
+  }
+
+  private static java.util.Optional<SigningKey> signer(List<SigningKey> keys) {
+    Instant now = Instant.now();
+    return keys.stream().filter(key -> key.signsAt(now)).findFirst();
   }
 
   /** The keys a verifier may meet: the active one and those retired recently enough. */
@@ -69,11 +83,18 @@ public class SigningKeyService {
     return reload();
   }
 
-  /** Makes a new key the active one; the previous one stays published until its tokens expire. */
+  /**
+   * Creates the next key: published at once, signing after the publish lead; the current one stays
+   * published until its tokens expire.
+   */
   public Uni<SigningKey> rotate() {
-    SigningKey next = generate();
-    return pool.withTransaction(tx -> repository.rotateTo(tx, next))
-        .invoke(() -> LOG.infof("Signing key rotated: %s is now active", next.kid()))
+    SigningKey next = generate(Instant.now().plus(publishLead));
+    return pool.withTransaction(tx -> repository.rotateTo(tx, next, false))
+        .invoke(
+            () ->
+                LOG.infof(
+                    "Signing key rotated: %s is published and signs from %s",
+                    next.kid(), next.activatesAt()))
         .flatMap(ignored -> reload())
         .replaceWith(next);
   }
@@ -86,15 +107,11 @@ public class SigningKeyService {
   }
 
   private Uni<SigningKey> createFirst() {
-    return rotate()
-        .onFailure()
-        .recoverWithUni(
-            // Another replica created it at the same moment: the unique index let only one win.
-            e ->
-                reload()
-                    .map(
-                        keys ->
-                            keys.stream().filter(SigningKey::active).findFirst().orElseThrow()));
+    SigningKey first = generate(Instant.now());
+    // Another replica may create it at the same moment: the advisory lock lets only one insert.
+    return pool.withTransaction(tx -> repository.rotateTo(tx, first, true))
+        .flatMap(ignored -> reload())
+        .map(keys -> signer(keys).orElseThrow());
   }
 
   private Uni<List<SigningKey>> reload() {
@@ -104,7 +121,7 @@ public class SigningKeyService {
         .invoke(keys -> cache.set(new Cached(List.copyOf(keys), Instant.now())));
   }
 
-  private static SigningKey generate() {
+  private static SigningKey generate(Instant activatesAt) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
@@ -114,6 +131,7 @@ public class SigningKeyService {
           (RSAPublicKey) pair.getPublic(),
           (RSAPrivateKey) pair.getPrivate(),
           Instant.now(),
+          activatesAt,
           null);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("RSA is not available", e);

@@ -1,7 +1,9 @@
 package io.linkflow.auth.rest;
 
 import io.linkflow.auth.account.AuthService;
+import io.linkflow.auth.session.ClientInfo;
 import io.linkflow.auth.session.TokenResponse;
+import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,6 +14,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -27,8 +31,11 @@ public class AuthResource {
   /** Sign-up and log-in body. */
   public record Credentials(String email, String password) {}
 
-  /** Refresh and log-out body. */
-  public record RefreshRequest(String refreshToken) {}
+  /**
+   * Refresh and log-out body; {@code workspaceId} (refresh only) switches the session to another
+   * workspace the account belongs to.
+   */
+  public record RefreshRequest(String refreshToken, UUID workspaceId) {}
 
   private final AuthService auth;
 
@@ -42,9 +49,9 @@ public class AuthResource {
   @APIResponse(responseCode = "201", description = "Account created; a token pair")
   @APIResponse(responseCode = "400", description = "Malformed e-mail, or the password rules unmet")
   @APIResponse(responseCode = "409", description = "The e-mail address is taken")
-  public Uni<Response> signUp(Credentials body) {
+  public Uni<Response> signUp(Credentials body, HttpServerRequest request) {
     Credentials credentials = require(body);
-    return auth.signUp(credentials.email(), credentials.password())
+    return auth.signUp(credentials.email(), credentials.password(), client(request))
         .map(tokens -> Response.status(201).entity(tokens).build());
   }
 
@@ -59,8 +66,7 @@ public class AuthResource {
           "Too many failed attempts for the account or from this address; see Retry-After")
   public Uni<TokenResponse> logIn(Credentials body, HttpServerRequest request) {
     Credentials credentials = require(body);
-    return auth.logIn(
-        credentials.email(), credentials.password(), request.remoteAddress().hostAddress());
+    return auth.logIn(credentials.email(), credentials.password(), client(request));
   }
 
   @POST
@@ -69,8 +75,33 @@ public class AuthResource {
       summary = "Exchange a refresh token for a new pair (single use; reuse revokes the session)")
   @APIResponse(responseCode = "200", description = "A new token pair")
   @APIResponse(responseCode = "401", description = "Unknown, expired, revoked or reused token")
+  @APIResponse(
+      responseCode = "404",
+      description = "workspaceId is not a workspace of this account (the token stays usable)")
   public Uni<TokenResponse> refresh(RefreshRequest body) {
-    return auth.refresh(require(body).refreshToken());
+    RefreshRequest refresh = require(body);
+    return auth.refresh(refresh.refreshToken(), refresh.workspaceId());
+  }
+
+  @POST
+  @Path("/switch-workspace")
+  @Operation(
+      summary = "Switch the session to another workspace",
+      description =
+          "Like refresh, but workspaceId is required: the new pair's access token is for that"
+              + " workspace, with the account's role there.")
+  @APIResponse(responseCode = "200", description = "A token pair for the chosen workspace")
+  @APIResponse(responseCode = "400", description = "refreshToken or workspaceId missing")
+  @APIResponse(responseCode = "401", description = "Unknown, expired, revoked or reused token")
+  @APIResponse(responseCode = "404", description = "Not a workspace of this account")
+  public Uni<TokenResponse> switchWorkspace(RefreshRequest body) {
+    RefreshRequest refresh = require(body);
+    if (refresh.workspaceId() == null) {
+      throw new ProblemException(
+          Problem.of(400, "workspaceId is required.")
+              .withErrors(List.of(new Problem.FieldError("/workspaceId", "required"))));
+    }
+    return auth.refresh(refresh.refreshToken(), refresh.workspaceId());
   }
 
   @POST
@@ -79,6 +110,12 @@ public class AuthResource {
   @APIResponse(responseCode = "204", description = "The session is ended")
   public Uni<Response> logOut(RefreshRequest body) {
     return auth.logOut(require(body).refreshToken()).map(ignored -> Response.noContent().build());
+  }
+
+  static ClientInfo client(HttpServerRequest request) {
+    return new ClientInfo(
+        request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+        request.getHeader("User-Agent"));
   }
 
   private static <T> T require(T body) {

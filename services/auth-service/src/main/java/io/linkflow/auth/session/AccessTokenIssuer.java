@@ -3,10 +3,12 @@ package io.linkflow.auth.session;
 import io.linkflow.auth.keys.SigningKeyService;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -42,21 +44,52 @@ public class AccessTokenIssuer {
     return ttl;
   }
 
+  /** A person's token for a session in a workspace, with their role there. */
   public Uni<String> issue(UUID accountId, UUID workspaceId, UUID sessionId, Set<String> roles) {
+    return sign(
+        accountId.toString(),
+        workspaceId,
+        roles,
+        API_SCOPE,
+        ttl,
+        Map.of("sid", sessionId.toString()));
+  }
+
+  /**
+   * Signs a token with the active key.
+   *
+   * @param subject {@code sub}: an account id, or {@code service:<client>}
+   * @param workspaceId {@code wid}, null for service tokens
+   * @param roles {@code groups}
+   * @param scope {@code scope}, space separated
+   * @param lifetime until {@code exp}
+   * @param extra further claims ({@code sid}, {@code akid}, …)
+   */
+  public Uni<String> sign(
+      String subject,
+      UUID workspaceId,
+      Set<String> roles,
+      String scope,
+      Duration lifetime,
+      Map<String, Object> extra) {
     return keys.active()
         .map(
             key -> {
               Instant now = Instant.now();
-              return Jwt.issuer(issuer)
-                  .audience(audience)
-                  .subject(accountId.toString())
-                  .issuedAt(now)
-                  .expiresAt(now.plus(ttl))
-                  .claim("jti", UUID.randomUUID().toString())
-                  .claim("wid", workspaceId.toString())
-                  .claim("sid", sessionId.toString())
-                  .claim("scope", API_SCOPE)
-                  .groups(roles)
+              JwtClaimsBuilder claims =
+                  Jwt.issuer(issuer)
+                      .audience(audience)
+                      .subject(subject)
+                      .issuedAt(now)
+                      .expiresAt(now.plus(lifetime))
+                      .claim("jti", UUID.randomUUID().toString())
+                      .claim("scope", scope)
+                      .groups(roles);
+              if (workspaceId != null) {
+                claims.claim("wid", workspaceId.toString());
+              }
+              extra.forEach(claims::claim);
+              return claims
                   .jws()
                   .keyId(key.kid())
                   .algorithm(SignatureAlgorithm.RS256)

@@ -19,6 +19,8 @@ import java.util.UUID;
  * @param expiresAt when it stops working
  * @param usedAt when it was exchanged (a second exchange is reuse)
  * @param revokedAt when its session was revoked
+ * @param startedAt when its session began
+ * @param client where the session began
  */
 public record RefreshToken(
     UUID id,
@@ -27,18 +29,20 @@ public record RefreshToken(
     UUID workspaceId,
     Instant expiresAt,
     Instant usedAt,
-    Instant revokedAt) {
+    Instant revokedAt,
+    Instant startedAt,
+    ClientInfo client) {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** A new opaque token: 256 random bits, base64url. */
+  /** A new opaque secret: 256 random bits, base64url. */
   public static String newSecret() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  /** What is stored and looked up: SHA-256 of the token, hex. */
+  /** What is stored and looked up: SHA-256 of the secret, hex. */
   public static String hash(String secret) {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");

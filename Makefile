@@ -24,7 +24,7 @@ SERVICES := auth user workflow execution executor node credential variable webho
 SERVICE_JARS := $(foreach s,$(SERVICES),services/$(s)-service/target/quarkus-app/quarkus-run.jar)
 
 .PHONY: help build test lint fmt clean infra-up infra-down infra-status db-migrate run-local stop \
-        check-outage bench logs docker-build docker-push k8s-deploy helm-install helm-upgrade
+        check-outage rotate-keys bench logs docker-build docker-push k8s-deploy helm-install helm-upgrade
 
 help: ## List the targets
 	@echo "LinkFlow — make targets (JDK: $(JAVA_HOME))"
@@ -72,9 +72,13 @@ stop: $(STACK_CP_FILE) ## Stop the services and the edge, keep the infrastructur
 check-outage: $(STACK_CP_FILE) ## With run-local up: stop Kafka, expect 503 everywhere within 10 s, restart, expect 200
 	@deployments/local/kafka-outage-check.sh
 
+rotate-keys: ## With run-local up: rotate auth-service's token signing key (operator client)
+	@deployments/local/rotate-keys.sh
+
 bench: ## With run-local up: benchmarks that print figures (deployments/bench)
 	@curl -sf localhost:8101/health/ready >/dev/null || { echo "Start the platform first: make run-local" >&2; exit 2; }
 	$(JAVA_HOME)/bin/java deployments/bench/LoginBench.java http://localhost:8000 $${BENCH_CONCURRENCY:-8} $${BENCH_SECONDS:-20}
+	$(JAVA_HOME)/bin/java deployments/bench/AuthenticatedRequestBench.java http://localhost:8000 $${BENCH_CONCURRENCY:-8} $${BENCH_SECONDS:-20}
 
 logs: $(STACK_CP_FILE) ## Follow the logs of everything started locally (Ctrl-C to stop)
 	@$(STACK) logs

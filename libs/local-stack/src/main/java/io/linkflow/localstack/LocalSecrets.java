@@ -22,7 +22,12 @@ import java.util.Properties;
 final class LocalSecrets {
 
   /** Environment variable → size in random bytes (base64-encoded). */
-  static final Map<String, Integer> GENERATED = Map.of("LINKFLOW_AUTH_KEY_ENCRYPTION_KEY", 32);
+  static final Map<String, Integer> GENERATED =
+      Map.of(
+          "LINKFLOW_AUTH_KEY_ENCRYPTION_KEY", 32,
+          // client-credentials secrets of the service clients auth-service knows
+          "LINKFLOW_AUTH_CLIENT_EXECUTOR_SECRET", 32,
+          "LINKFLOW_AUTH_CLIENT_OPERATOR_SECRET", 32);
 
   private LocalSecrets() {}
 

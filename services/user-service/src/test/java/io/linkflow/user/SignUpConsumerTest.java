@@ -7,7 +7,9 @@ import io.linkflow.events.EventCodec;
 import io.linkflow.events.EventEnvelope;
 import io.linkflow.events.EventTypes;
 import io.linkflow.events.Topic;
+import io.linkflow.events.payload.MembershipChangedV1;
 import io.linkflow.events.payload.SignedUpV1;
+import io.linkflow.events.payload.WorkspaceCreatedV1;
 import io.linkflow.testing.Infrastructure;
 import io.linkflow.testing.RealInfrastructure;
 import io.linkflow.testing.TopicWatcher;
@@ -70,6 +72,44 @@ class SignUpConsumerTest {
   }
 
   @Test
+  void aSignUpAnnouncesThePersonalWorkspaceAndItsOwnerOnUserEventsOnce() {
+    UUID account = UUID.randomUUID();
+    UUID workspace = UUID.randomUUID();
+    EventEnvelope event =
+        EventCodec.envelope(
+            EventTypes.SIGNED_UP_V1,
+            "/services/auth",
+            account.toString(),
+            workspace.toString(),
+            new SignedUpV1(account, "linus@example.com", workspace));
+    try (UserEvents events = new UserEvents()) {
+      publish(event, account.toString());
+      publish(event, account.toString());
+      // A later sign-up on the same partition: once it is done, so is the redelivery.
+      UUID marker = UUID.randomUUID();
+      UUID markerWorkspace = UUID.randomUUID();
+      publish(
+          EventCodec.envelope(
+              EventTypes.SIGNED_UP_V1,
+              "/services/auth",
+              marker.toString(),
+              markerWorkspace.toString(),
+              new SignedUpV1(marker, "marker@example.com", markerWorkspace)),
+          account.toString());
+      awaitMembership(marker);
+
+      List<UserEvents.Event> emitted =
+          events.expect(workspace, UserEvents.WORKSPACE_CREATED, UserEvents.MEMBER_ADDED);
+      assertThat(emitted.get(0).workspaceCreated())
+          .isEqualTo(new WorkspaceCreatedV1(workspace, "Personal", account, true));
+      assertThat(emitted.get(1).membership())
+          .isEqualTo(new MembershipChangedV1(workspace, account, "owner", "signup"));
+      events.expect(markerWorkspace, UserEvents.WORKSPACE_CREATED, UserEvents.MEMBER_ADDED);
+      assertThat(events.seen(workspace)).as("events after the redelivery").hasSize(2);
+    }
+  }
+
+  @Test
   void aRecordThatIsNotACloudEventGoesToTheDeadLetterTopic() {
     String key = "poison-" + UUID.randomUUID();
     try (TopicWatcher dlq = TopicWatcher.watch(Topic.DLQ_EVENTS.topicName());
@@ -91,12 +131,16 @@ class SignUpConsumerTest {
   }
 
   private void publish(EventEnvelope event) {
+    publish(event, event.key());
+  }
+
+  private void publish(EventEnvelope event, String key) {
     try (KafkaProducer<String, byte[]> producer = producer()) {
       producer.send(
           new ProducerRecord<>(
               Topic.AUTH_EVENTS.topicName(),
               null,
-              event.key(),
+              key,
               event.data(),
               CloudEventHeaders.toHeaders(event)));
       producer.flush();

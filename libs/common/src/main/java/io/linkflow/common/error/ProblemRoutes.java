@@ -2,6 +2,10 @@ package io.linkflow.common.error;
 
 import io.linkflow.common.http.RequestIds;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.security.AuthenticationException;
+import io.quarkus.security.AuthenticationRedirectException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -11,8 +15,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Problem documents for what never reaches a JAX-RS resource: a path no route matches (404) and
- * failures raised by the HTTP layer itself, such as a body over the size limit (413).
+ * Problem documents for what never reaches a JAX-RS resource: a path no route matches (404),
+ * failures raised by the HTTP layer itself, such as a body over the size limit (413), and
+ * authentication outcomes of the security layer (redirects, 401, 403).
  */
 @ApplicationScoped
 public class ProblemRoutes {
@@ -66,6 +71,9 @@ public class ProblemRoutes {
       ctx.next();
       return;
     }
+    if (securityFailure(ctx)) {
+      return;
+    }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     if (status >= 500) {
       LOG.errorf(
@@ -78,6 +86,36 @@ public class ProblemRoutes {
           default -> "The request could not be completed.";
         };
     write(ctx, Problem.of(status, detail));
+  }
+
+  /**
+   * Authentication outcomes the HTTP layer reports as failures (quarkus-oidc's code flow, HTTP
+   * permission checks): a redirect is sent as the redirect it is; a refused credential is a 401
+   * problem, a refused permission a 403. The reason stays in the security layer's own log.
+   */
+  private static boolean securityFailure(RoutingContext ctx) {
+    for (Throwable t = ctx.failure(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof AuthenticationRedirectException redirect) {
+        ctx.response()
+            .setStatusCode(redirect.getCode())
+            .putHeader("Location", redirect.getRedirectUri())
+            .putHeader("Cache-Control", "no-store")
+            .end();
+        return true;
+      }
+      if (t instanceof AuthenticationException || t instanceof UnauthorizedException) {
+        ctx.response()
+            .putHeader("WWW-Authenticate", "Bearer realm=\"linkflow\"")
+            .putHeader("Cache-Control", "no-store");
+        write(ctx, Problem.of(401, "Authentication did not succeed."));
+        return true;
+      }
+      if (t instanceof ForbiddenException) {
+        write(ctx, Problem.of(403, "You are not allowed to do this."));
+        return true;
+      }
+    }
+    return false;
   }
 
   static void write(RoutingContext ctx, Problem problem) {

@@ -151,19 +151,22 @@ public class AuthService {
    * {@code oidc}), in its personal workspace, audited as a log-in.
    */
   public Uni<TokenResponse> logInAs(Account account, String method, ClientInfo client) {
-    return pool.withTransaction(
-        tx ->
-            audit
-                .record(
-                    tx,
-                    "user.login",
-                    account.id(),
-                    account.personalWorkspaceId(),
-                    "success",
-                    Map.of("method", method))
-                .flatMap(
-                    ignored ->
-                        sessions.start(tx, account.id(), account.personalWorkspaceId(), client)));
+    return pool.withTransaction(tx -> logInAs(tx, account, method, client));
+  }
+
+  /** {@link #logInAs(Account, String, ClientInfo)} in the caller's transaction. */
+  public Uni<TokenResponse> logInAs(
+      SqlClient tx, Account account, String method, ClientInfo client) {
+    return audit
+        .record(
+            tx,
+            "user.login",
+            account.id(),
+            account.personalWorkspaceId(),
+            "success",
+            Map.of("method", method))
+        .flatMap(
+            ignored -> sessions.start(tx, account.id(), account.personalWorkspaceId(), client));
   }
 
   /**

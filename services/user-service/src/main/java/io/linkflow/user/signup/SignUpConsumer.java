@@ -6,6 +6,8 @@ import io.linkflow.events.EventEnvelope;
 import io.linkflow.events.EventTypes;
 import io.linkflow.events.inbox.Inbox;
 import io.linkflow.events.payload.SignedUpV1;
+import io.linkflow.security.Roles;
+import io.linkflow.user.membership.MembershipEvents;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -17,21 +19,26 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns {@code auth.signed_up} into a user, their personal workspace and the owner membership, once
- * per event (the inbox makes redelivery harmless). Other auth events are not this consumer's
- * business; a record that is not a readable CloudEvent goes to {@code dlq.events}.
+ * per event (the inbox makes redelivery harmless), and announces the workspace (workspace_created,
+ * personal) and the membership (member_added, reason signup) on user.events in the same
+ * transaction. Other auth events are not this consumer's business; a record that is not a readable
+ * CloudEvent goes to {@code dlq.events}.
  */
 @ApplicationScoped
 public class SignUpConsumer {
 
   static final String CONSUMER = "user-service.sign-ups";
+  static final String PERSONAL_WORKSPACE_NAME = "Personal";
   private static final Logger LOG = Logger.getLogger(SignUpConsumer.class);
 
   private final Pool pool;
   private final Inbox inbox;
+  private final MembershipEvents events;
 
-  public SignUpConsumer(Pool pool, Inbox inbox) {
+  public SignUpConsumer(Pool pool, Inbox inbox, MembershipEvents events) {
     this.pool = pool;
     this.inbox = inbox;
+    this.events = events;
   }
 
   @Incoming("auth-events")
@@ -54,18 +61,34 @@ public class SignUpConsumer {
         .replaceWithVoid();
   }
 
-  private static Uni<Boolean> create(SqlConnection tx, SignedUpV1 signedUp) {
+  private Uni<Boolean> create(SqlConnection tx, SignedUpV1 signedUp) {
     return tx.preparedQuery("INSERT INTO app_user (id, email) VALUES ($1, $2)")
         .execute(Tuple.of(signedUp.accountId(), signedUp.email()))
         .flatMap(
             ignored ->
                 tx.preparedQuery("INSERT INTO workspace (id, name, personal) VALUES ($1, $2, true)")
-                    .execute(Tuple.of(signedUp.workspaceId(), "Personal")))
+                    .execute(Tuple.of(signedUp.workspaceId(), PERSONAL_WORKSPACE_NAME)))
         .flatMap(
             ignored ->
                 tx.preparedQuery(
-                        "INSERT INTO membership (workspace_id, user_id, role) VALUES ($1, $2, 'owner')")
-                    .execute(Tuple.of(signedUp.workspaceId(), signedUp.accountId())))
+                        "INSERT INTO membership (workspace_id, user_id, role) VALUES ($1, $2, $3)")
+                    .execute(Tuple.of(signedUp.workspaceId(), signedUp.accountId(), Roles.OWNER)))
+        .call(
+            () ->
+                events.workspaceCreated(
+                    tx,
+                    signedUp.workspaceId(),
+                    PERSONAL_WORKSPACE_NAME,
+                    signedUp.accountId(),
+                    true))
+        .call(
+            () ->
+                events.added(
+                    tx,
+                    signedUp.workspaceId(),
+                    signedUp.accountId(),
+                    Roles.OWNER,
+                    MembershipEvents.SIGNUP))
         .replaceWith(true);
   }
 }

@@ -1,0 +1,79 @@
+package io.linkflow.user.membership;
+
+import io.linkflow.events.EventType;
+import io.linkflow.events.EventTypes;
+import io.linkflow.events.outbox.Outbox;
+import io.linkflow.events.payload.MembershipChangedV1;
+import io.linkflow.events.payload.WorkspaceCreatedV1;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/**
+ * Announces workspaces and membership changes on user.events through the outbox, in the transaction
+ * that makes the change. The record key is the workspace id, so the membership events of one
+ * workspace stay in order; auth-service keeps its copy of memberships from them.
+ */
+@ApplicationScoped
+public class MembershipEvents {
+
+  /** Why a membership changed ({@link MembershipChangedV1#reason()}). */
+  public static final String SIGNUP = "signup";
+
+  public static final String WORKSPACE_CREATED = "workspace_created";
+  public static final String INVITATION_ACCEPTED = "invitation_accepted";
+  public static final String ROLE_CHANGED = "role_changed";
+  public static final String LEFT = "left";
+  public static final String REMOVED = "removed";
+
+  private final Outbox outbox;
+
+  public MembershipEvents(Outbox outbox) {
+    this.outbox = outbox;
+  }
+
+  public Uni<Void> workspaceCreated(
+      SqlClient tx, UUID workspaceId, String name, UUID ownerId, boolean personal) {
+    return outbox
+        .append(
+            tx,
+            EventTypes.WORKSPACE_CREATED_V1,
+            workspaceId.toString(),
+            workspaceId.toString(),
+            new WorkspaceCreatedV1(workspaceId, name, ownerId, personal))
+        .replaceWithVoid();
+  }
+
+  public Uni<Void> added(SqlClient tx, UUID workspaceId, UUID userId, String role, String reason) {
+    return append(tx, EventTypes.MEMBER_ADDED_V1, workspaceId, userId, role, reason);
+  }
+
+  public Uni<Void> roleChanged(SqlClient tx, UUID workspaceId, UUID userId, String newRole) {
+    return append(
+        tx, EventTypes.MEMBER_ROLE_CHANGED_V1, workspaceId, userId, newRole, ROLE_CHANGED);
+  }
+
+  /** {@code formerRole} is the role held until now; {@code reason} is left or removed. */
+  public Uni<Void> removed(
+      SqlClient tx, UUID workspaceId, UUID userId, String formerRole, String reason) {
+    return append(tx, EventTypes.MEMBER_REMOVED_V1, workspaceId, userId, formerRole, reason);
+  }
+
+  private Uni<Void> append(
+      SqlClient tx,
+      EventType<MembershipChangedV1> type,
+      UUID workspaceId,
+      UUID userId,
+      String role,
+      String reason) {
+    return outbox
+        .append(
+            tx,
+            type,
+            workspaceId.toString(),
+            workspaceId.toString(),
+            new MembershipChangedV1(workspaceId, userId, role, reason))
+        .replaceWithVoid();
+  }
+}

@@ -45,11 +45,17 @@ fmt: ## Format all Java sources
 clean: ## Remove build output (local data in .linkflow/ stays; see infra-down)
 	$(MVN) clean
 
-$(STACK_CP_FILE):
-	$(MVN) -q install -DskipTests -pl $(STACK_DIR) -am
+# Rebuild when any source, resource or pom is newer than what was built.
+SOURCES := $(shell find pom.xml libs services -path '*/target' -prune -o -type f \( -name '*.java' -o -name '*.properties' -o -name '*.sql' -o -name '*.xml' \) -print)
+STACK_SOURCES := $(filter libs/local-stack/% libs/events/% pom.xml,$(SOURCES))
 
-$(SERVICE_JARS) &:
+$(STACK_CP_FILE): $(STACK_SOURCES)
+	$(MVN) -q install -DskipTests -pl $(STACK_DIR) -am
+	@touch $@
+
+$(SERVICE_JARS) &: $(SOURCES)
 	$(MVN) install -DskipTests
+	@touch $(SERVICE_JARS)
 
 infra-up: $(STACK_CP_FILE) ## Start PostgreSQL, Kafka (18 topics), Redis and S3 in the background
 	@$(STACK) infra-up

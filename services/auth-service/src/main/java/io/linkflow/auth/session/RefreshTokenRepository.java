@@ -29,6 +29,7 @@ public class RefreshTokenRepository {
       Instant expiresAt,
       ClientInfo client) {}
 
+  /** Inserts a token; {@code startedAt} null for the first token of a new session (now). */
   public Uni<Void> insert(
       SqlClient tx,
       UUID familyId,
@@ -41,7 +42,7 @@ public class RefreshTokenRepository {
     return tx.preparedQuery(
             "INSERT INTO refresh_token (id, family_id, account_id, workspace_id, token_hash,"
                 + " expires_at, started_at, client_ip, user_agent)"
-                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                + " VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, now()), $8, $9)")
         .execute(
             Tuple.from(
                 new Object[] {
@@ -51,7 +52,7 @@ public class RefreshTokenRepository {
                   workspaceId,
                   RefreshToken.hash(secret),
                   utc(expiresAt),
-                  utc(startedAt),
+                  startedAt == null ? null : utc(startedAt),
                   client.ip(),
                   client.userAgent()
                 }))

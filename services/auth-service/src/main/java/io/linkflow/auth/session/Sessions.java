@@ -65,7 +65,7 @@ public class Sessions {
                     accountId.toString(),
                     workspaceId.toString(),
                     new SessionEventV1(accountId, sessionId, workspaceId, null)))
-        .flatMap(role -> issue(tx, accountId, workspaceId, sessionId, role, Instant.now(), client));
+        .flatMap(role -> issue(tx, accountId, workspaceId, sessionId, role, null, client));
   }
 
   /** Issues the successor of {@code used} in its session, for {@code workspaceId}. */

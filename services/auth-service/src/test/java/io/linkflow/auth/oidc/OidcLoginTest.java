@@ -229,16 +229,7 @@ class OidcLoginTest {
         .body("id_token", notNullValue());
 
     // An authorization request without a code challenge gets no code.
-    String location =
-        given()
-            .redirects()
-            .follow(false)
-            .queryParams(authorizeParams(null))
-            .get(FakeOidcProvider.get().issuer() + "/authorize")
-            .then()
-            .statusCode(302)
-            .extract()
-            .header("Location");
+    String location = authorizeLocation(null);
     assertThat(query(location)).containsEntry("error", "invalid_request").doesNotContainKey("code");
   }
 
@@ -427,8 +418,12 @@ class OidcLoginTest {
 
   /** A code for {@code challenge}, straight from the provider. */
   private static String authorizeDirectly(String challenge) {
-    String location =
-        given()
+    return query(authorizeLocation(challenge)).get("code");
+  }
+
+  /** Where the provider's /authorize redirects back to for {@code challenge} (null: none). */
+  private static String authorizeLocation(String challenge) {
+    return given()
             .redirects()
             .follow(false)
             .queryParams(authorizeParams(challenge))
@@ -437,7 +432,6 @@ class OidcLoginTest {
             .statusCode(302)
             .extract()
             .header("Location");
-    return query(location).get("code");
   }
 
   private static Response tokenRequest(String code, String verifier, String secret) {

@@ -424,14 +424,14 @@ class OidcLoginTest {
   /** Where the provider's /authorize redirects back to for {@code challenge} (null: none). */
   private static String authorizeLocation(String challenge) {
     return given()
-            .redirects()
-            .follow(false)
-            .queryParams(authorizeParams(challenge))
-            .get(FakeOidcProvider.get().issuer() + "/authorize")
-            .then()
-            .statusCode(302)
-            .extract()
-            .header("Location");
+        .redirects()
+        .follow(false)
+        .queryParams(authorizeParams(challenge))
+        .get(FakeOidcProvider.get().issuer() + "/authorize")
+        .then()
+        .statusCode(302)
+        .extract()
+        .header("Location");
   }
 
   private static Response tokenRequest(String code, String verifier, String secret) {

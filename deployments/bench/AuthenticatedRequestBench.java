@@ -26,7 +26,10 @@ public class AuthenticatedRequestBench {
     String base = args.length > 0 ? args[0] : "http://localhost:8000";
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     String email = "bench-" + UUID.randomUUID() + "@example.com";
     HttpResponse<String> signUp =

@@ -2,7 +2,9 @@ package io.linkflow.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +28,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class TopicWatcher implements AutoCloseable {
 
   private final KafkaConsumer<String, byte[]> consumer;
+
+  /** Records read from Kafka but not handed out yet (a poll can return more than a match). */
+  private final Deque<ConsumerRecord<String, byte[]>> pending = new ArrayDeque<>();
 
   private TopicWatcher(String topic) {
     ensureExists(topic);
@@ -64,14 +69,14 @@ public final class TopicWatcher implements AutoCloseable {
   public List<ConsumerRecord<String, byte[]>> until(String name, String value, Duration timeout) {
     List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+    do {
+      for (ConsumerRecord<String, byte[]> record = next(); record != null; record = next()) {
         seen.add(record);
         if (value.equals(header(record, name))) {
           return seen;
         }
       }
-    }
+    } while (System.nanoTime() < deadline);
     throw new AssertionError(
         "no record with " + name + "=" + value + " within " + timeout + "; saw " + seen.size());
   }
@@ -85,14 +90,14 @@ public final class TopicWatcher implements AutoCloseable {
       String name, String value, String otherName, String otherValue, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     int seen = 0;
-    while (System.nanoTime() < deadline) {
-      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+    do {
+      for (ConsumerRecord<String, byte[]> record = next(); record != null; record = next()) {
         seen++;
         if (value.equals(header(record, name)) && otherValue.equals(header(record, otherName))) {
           return record;
         }
       }
-    }
+    } while (System.nanoTime() < deadline);
     throw new AssertionError(
         "no record with "
             + name
@@ -108,11 +113,20 @@ public final class TopicWatcher implements AutoCloseable {
             + seen);
   }
 
-  /** Whatever arrives within {@code timeout}. */
+  /** Whatever arrives within {@code timeout} (and anything read earlier but not handed out). */
   public List<ConsumerRecord<String, byte[]>> poll(Duration timeout) {
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(pending);
+    pending.clear();
     consumer.poll(timeout).forEach(records::add);
     return records;
+  }
+
+  /** The next record in order of reading: a buffered one, else one polled for up to 200 ms. */
+  private ConsumerRecord<String, byte[]> next() {
+    if (pending.isEmpty()) {
+      consumer.poll(Duration.ofMillis(200)).forEach(pending::add);
+    }
+    return pending.pollFirst();
   }
 
   /** The first record whose header {@code name} equals {@code value}. */

@@ -83,20 +83,22 @@ public final class TopicWatcher implements AutoCloseable {
 
   /**
    * The first record with header {@code name} = {@code value} and header {@code otherName} = {@code
-   * otherValue} (e.g. an event type and a subject); fails the test if none arrives within {@code
-   * timeout}.
+   * otherValue} (e.g. an event type and a subject), taken out of the stream; records that do not
+   * match stay for later calls, so several records can be awaited in any order. Fails the test if
+   * none arrives within {@code timeout}.
    */
   public ConsumerRecord<String, byte[]> first(
       String name, String value, String otherName, String otherValue, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    int seen = 0;
     do {
-      for (ConsumerRecord<String, byte[]> record = next(); record != null; record = next()) {
-        seen++;
+      for (var it = pending.iterator(); it.hasNext(); ) {
+        ConsumerRecord<String, byte[]> record = it.next();
         if (value.equals(header(record, name)) && otherValue.equals(header(record, otherName))) {
+          it.remove();
           return record;
         }
       }
+      consumer.poll(Duration.ofMillis(200)).forEach(pending::add);
     } while (System.nanoTime() < deadline);
     throw new AssertionError(
         "no record with "
@@ -110,7 +112,7 @@ public final class TopicWatcher implements AutoCloseable {
             + " within "
             + timeout
             + "; saw "
-            + seen);
+            + pending.size());
   }
 
   /** Whatever arrives within {@code timeout} (and anything read earlier but not handed out). */

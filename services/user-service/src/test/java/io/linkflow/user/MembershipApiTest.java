@@ -6,13 +6,20 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
+import io.linkflow.events.CloudEventHeaders;
+import io.linkflow.events.EventCodec;
+import io.linkflow.events.EventTypes;
+import io.linkflow.events.Topic;
+import io.linkflow.events.payload.AuditRecordedV1;
 import io.linkflow.events.payload.MembershipChangedV1;
 import io.linkflow.testing.RealInfrastructure;
+import io.linkflow.testing.TopicWatcher;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -238,10 +245,41 @@ class MembershipApiTest {
           .statusCode(204);
     }
 
-    try (UserEvents events = new UserEvents()) {
+    try (UserEvents events = new UserEvents();
+        TopicWatcher audit = TopicWatcher.watch(Topic.AUDIT_LOG.topicName())) {
       remove(ownerToken, removed.id()).statusCode(204);
       leave(leaver.token(workspace, "viewer")).statusCode(204);
       remove(ownerToken, removed.id()).statusCode(404);
+
+      // audit.log says who did it: the owner removed one, the other left by themselves
+      AuditRecordedV1 removal =
+          EventCodec.read(
+              AuditRecordedV1.class,
+              audit
+                  .first(
+                      CloudEventHeaders.TYPE,
+                      EventTypes.AUDIT_RECORDED_V1.cloudEventType(),
+                      CloudEventHeaders.SUBJECT,
+                      owner.id().toString(),
+                      Duration.ofSeconds(30))
+                  .value());
+      assertThat(removal.action()).isEqualTo("member.removed");
+      assertThat(removal.resourceId()).isEqualTo(removed.id().toString());
+      assertThat(removal.details()).containsEntry("reason", "removed");
+      AuditRecordedV1 leaving =
+          EventCodec.read(
+              AuditRecordedV1.class,
+              audit
+                  .first(
+                      CloudEventHeaders.TYPE,
+                      EventTypes.AUDIT_RECORDED_V1.cloudEventType(),
+                      CloudEventHeaders.SUBJECT,
+                      leaver.id().toString(),
+                      Duration.ofSeconds(30))
+                  .value());
+      assertThat(leaving.action()).isEqualTo("member.removed");
+      assertThat(leaving.actorId()).isEqualTo(leaver.id().toString());
+      assertThat(leaving.details()).containsEntry("reason", "left");
 
       given()
           .auth()

@@ -78,7 +78,9 @@ public class MembershipService {
                                               memberships.updateRole(
                                                   tx, workspace, userId, newRole))
                                       .call(
-                                          () -> events.roleChanged(tx, workspace, userId, newRole));
+                                          () ->
+                                              events.roleChanged(
+                                                  tx, caller.userId(), workspace, userId, newRole));
                                 }))
                 .flatMap(ignored -> memberships.find(tx, workspace, userId))
                 .map(found -> found.orElseThrow(MembershipService::noSuchMember)));
@@ -108,7 +110,8 @@ public class MembershipService {
                                       userId.equals(caller.userId())
                                           ? MembershipEvents.LEFT
                                           : MembershipEvents.REMOVED;
-                                  return delete(tx, workspace, userId, current, reason);
+                                  return delete(
+                                      tx, caller.userId(), workspace, userId, current, reason);
                                 })));
   }
 
@@ -120,14 +123,21 @@ public class MembershipService {
             access
                 .lock(tx, caller, Roles.VIEWER)
                 .flatMap(
-                    role -> delete(tx, workspace, caller.userId(), role, MembershipEvents.LEFT)));
+                    role ->
+                        delete(
+                            tx,
+                            caller.userId(),
+                            workspace,
+                            caller.userId(),
+                            role,
+                            MembershipEvents.LEFT)));
   }
 
   private Uni<Void> delete(
-      SqlClient tx, UUID workspace, UUID userId, String formerRole, String reason) {
+      SqlClient tx, UUID actor, UUID workspace, UUID userId, String formerRole, String reason) {
     return keepAnOwner(tx, workspace, formerRole)
         .call(() -> memberships.delete(tx, workspace, userId))
-        .call(() -> events.removed(tx, workspace, userId, formerRole, reason));
+        .call(() -> events.removed(tx, actor, workspace, userId, formerRole, reason));
   }
 
   private Uni<String> targetRole(SqlClient tx, UUID workspace, UUID userId) {

@@ -3,6 +3,7 @@ package io.linkflow.events;
 import io.linkflow.events.payload.ApiKeyEventV1;
 import io.linkflow.events.payload.AuditRecordedV1;
 import io.linkflow.events.payload.DeadLetteredV1;
+import io.linkflow.events.payload.EmailVerifiedV1;
 import io.linkflow.events.payload.ExecutionRequestedV1;
 import io.linkflow.events.payload.ExecutionStatusChangedV1;
 import io.linkflow.events.payload.MembershipChangedV1;
@@ -41,6 +42,8 @@ public final class EventTypes {
       new EventType<>("auth.logged_out", 1, Topic.AUTH_EVENTS, SessionEventV1.class);
   public static final EventType<SessionEventV1> TOKEN_REVOKED_V1 =
       new EventType<>("auth.token_revoked", 1, Topic.AUTH_EVENTS, SessionEventV1.class);
+  public static final EventType<EmailVerifiedV1> EMAIL_VERIFIED_V1 =
+      new EventType<>("auth.email_verified", 1, Topic.AUTH_EVENTS, EmailVerifiedV1.class);
   public static final EventType<ApiKeyEventV1> API_KEY_CREATED_V1 =
       new EventType<>("auth.api_key_created", 1, Topic.AUTH_EVENTS, ApiKeyEventV1.class);
   public static final EventType<ApiKeyEventV1> API_KEY_REVOKED_V1 =
@@ -67,6 +70,7 @@ public final class EventTypes {
           LOGGED_IN_V1,
           LOGGED_OUT_V1,
           TOKEN_REVOKED_V1,
+          EMAIL_VERIFIED_V1,
           API_KEY_CREATED_V1,
           API_KEY_REVOKED_V1,
           WORKSPACE_CREATED_V1,

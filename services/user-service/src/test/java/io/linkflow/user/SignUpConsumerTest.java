@@ -7,6 +7,7 @@ import io.linkflow.events.EventCodec;
 import io.linkflow.events.EventEnvelope;
 import io.linkflow.events.EventTypes;
 import io.linkflow.events.Topic;
+import io.linkflow.events.payload.EmailVerifiedV1;
 import io.linkflow.events.payload.MembershipChangedV1;
 import io.linkflow.events.payload.SignedUpV1;
 import io.linkflow.events.payload.WorkspaceCreatedV1;
@@ -127,6 +128,31 @@ class SignUpConsumerTest {
         }
       }
       throw new AssertionError("the poison record never reached " + Topic.DLQ_EVENTS.topicName());
+    }
+  }
+
+  @Test
+  void aVerifiedEmailFromAuthServiceReachesTheProfile() {
+    UUID account = UUID.randomUUID();
+    publish(
+        EventCodec.envelope(
+            EventTypes.SIGNED_UP_V1,
+            "/services/auth",
+            account.toString(),
+            null,
+            new SignedUpV1(account, "Lin@Example.com", UUID.randomUUID())));
+    publish(
+        EventCodec.envelope(
+            EventTypes.EMAIL_VERIFIED_V1,
+            "/services/auth",
+            account.toString(),
+            null,
+            new EmailVerifiedV1(account, "lin@example.com", "oidc")));
+
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (count("SELECT count(*) FROM app_user WHERE id = $1 AND email_verified", account) == 0) {
+      assertThat(System.nanoTime()).as("e-mail verified in time").isLessThan(deadline);
+      pause();
     }
   }
 

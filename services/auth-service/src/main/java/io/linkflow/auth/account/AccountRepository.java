@@ -38,6 +38,15 @@ public class AccountRepository {
         .replaceWithVoid();
   }
 
+  /** Records that the account's e-mail is verified; true the first time, false after. */
+  public Uni<Boolean> markEmailVerified(SqlClient tx, java.util.UUID accountId) {
+    return tx.preparedQuery(
+            "UPDATE account SET email_verified_at = now() WHERE id = $1"
+                + " AND email_verified_at IS NULL")
+        .execute(Tuple.of(accountId))
+        .map(result -> result.rowCount() == 1);
+  }
+
   public Uni<Optional<Account>> findByEmail(String email) {
     return pool.preparedQuery(
             "SELECT id, email, password_hash, personal_workspace_id FROM account"

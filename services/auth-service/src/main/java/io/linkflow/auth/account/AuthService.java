@@ -11,6 +11,7 @@ import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.ProblemException;
 import io.linkflow.events.EventTypes;
 import io.linkflow.events.outbox.Outbox;
+import io.linkflow.events.payload.EmailVerifiedV1;
 import io.linkflow.events.payload.SignedUpV1;
 import io.linkflow.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -109,6 +110,27 @@ public class AuthService {
                     workspaceId.toString(),
                     new SignedUpV1(accountId, email, workspaceId)))
         .flatMap(ignored -> sessions.start(tx, accountId, workspaceId, client));
+  }
+
+  /**
+   * Records that the account's e-mail address is verified ({@code method}, e.g. {@code oidc}) and
+   * announces it once as auth.email_verified, in the caller's transaction.
+   */
+  public Uni<Void> verifyEmail(SqlClient tx, UUID accountId, String email, String method) {
+    return accounts
+        .markEmailVerified(tx, accountId)
+        .flatMap(
+            first ->
+                first
+                    ? outbox
+                        .append(
+                            tx,
+                            EventTypes.EMAIL_VERIFIED_V1,
+                            accountId.toString(),
+                            null,
+                            new EmailVerifiedV1(accountId, email, method))
+                        .replaceWithVoid()
+                    : Uni.createFrom().voidItem());
   }
 
   /**

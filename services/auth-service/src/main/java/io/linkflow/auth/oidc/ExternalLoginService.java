@@ -109,6 +109,7 @@ public class ExternalLoginService {
                           return identities.link(
                               tx, identity.provider(), identity.subject(), account.id());
                         })
+                    .call(() -> auth.verifyEmail(tx, account.id(), identity.email(), METHOD))
                     .flatMap(ignored -> auth.logInAs(tx, account, METHOD, client)))
         .invoke(() -> logOutcome("linked to existing account", account, identity));
   }
@@ -122,6 +123,9 @@ public class ExternalLoginService {
                         tokens ->
                             identities.link(
                                 tx, identity.provider(), identity.subject(), tokens.accountId()))
+                    .call(
+                        tokens ->
+                            auth.verifyEmail(tx, tokens.accountId(), identity.email(), METHOD))
                     .call(
                         tokens ->
                             audit.record(

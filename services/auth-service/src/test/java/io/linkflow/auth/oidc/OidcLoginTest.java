@@ -11,6 +11,7 @@ import io.linkflow.events.CloudEventHeaders;
 import io.linkflow.events.EventCodec;
 import io.linkflow.events.Topic;
 import io.linkflow.events.payload.AuditRecordedV1;
+import io.linkflow.events.payload.EmailVerifiedV1;
 import io.linkflow.events.payload.SignedUpV1;
 import io.linkflow.testing.RealInfrastructure;
 import io.linkflow.testing.TopicWatcher;
@@ -124,6 +125,13 @@ class OidcLoginTest {
       assertThat(payload.email()).isEqualTo(email);
       assertThat(payload.accountId()).hasToString(accountId);
       assertThat(payload.workspaceId()).hasToString(first.getString("workspaceId"));
+      // the provider vouched for the address: announced once, for user-service's profile
+      EmailVerifiedV1 verified =
+          EventCodec.read(
+              EmailVerifiedV1.class,
+              awaitType(events, accountId, "io.linkflow.auth.email_verified.v1").value());
+      assertThat(verified.email()).isEqualTo(email);
+      assertThat(verified.method()).isEqualTo("oidc");
     }
     UUID accountId = UUID.fromString(first.getString("accountId"));
     Row account =
@@ -466,14 +474,7 @@ class OidcLoginTest {
 
   private static ConsumerRecord<String, byte[]> awaitType(
       TopicWatcher topic, String subject, String type) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      ConsumerRecord<String, byte[]> record = topic.await(CloudEventHeaders.SUBJECT, subject, WAIT);
-      if (type.equals(TopicWatcher.header(record, CloudEventHeaders.TYPE))) {
-        return record;
-      }
-    }
-    throw new AssertionError("no " + type + " about " + subject);
+    return topic.first(CloudEventHeaders.TYPE, type, CloudEventHeaders.SUBJECT, subject, WAIT);
   }
 
   /** The last audit record about the account seen within a moment of the first. */

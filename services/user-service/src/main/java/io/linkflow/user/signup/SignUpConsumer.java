@@ -5,6 +5,7 @@ import io.linkflow.events.EventCodec;
 import io.linkflow.events.EventEnvelope;
 import io.linkflow.events.EventTypes;
 import io.linkflow.events.inbox.Inbox;
+import io.linkflow.events.payload.EmailVerifiedV1;
 import io.linkflow.events.payload.SignedUpV1;
 import io.linkflow.security.Roles;
 import io.linkflow.user.membership.MembershipEvents;
@@ -44,6 +45,9 @@ public class SignUpConsumer {
   @Incoming("auth-events")
   public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
     EventEnvelope event = CloudEventHeaders.fromHeaders(record.headers(), record.value());
+    if (EventTypes.EMAIL_VERIFIED_V1.cloudEventType().equals(event.type())) {
+      return emailVerified(event);
+    }
     if (!EventTypes.SIGNED_UP_V1.cloudEventType().equals(event.type())) {
       return Uni.createFrom().voidItem();
     }
@@ -58,6 +62,35 @@ public class SignUpConsumer {
                     signedUp.accountId(), signedUp.workspaceId());
               }
             })
+        .replaceWithVoid();
+  }
+
+  /**
+   * {@code auth.email_verified}: the profile's e-mail is verified from now on. It follows the
+   * account's sign-up on the same partition (both keyed by the account), so the user exists.
+   */
+  private Uni<Void> emailVerified(EventEnvelope event) {
+    EmailVerifiedV1 verified = EventCodec.read(EventTypes.EMAIL_VERIFIED_V1, event);
+    return inbox
+        .once(
+            pool,
+            CONSUMER,
+            event,
+            tx ->
+                tx.preparedQuery(
+                        "UPDATE app_user SET email_verified = true WHERE id = $1"
+                            + " AND lower(email) = lower($2)")
+                    .execute(Tuple.of(verified.accountId(), verified.email()))
+                    .map(result -> result.rowCount()))
+        .invoke(
+            updated ->
+                updated.ifPresent(
+                    rows ->
+                        LOG.infof(
+                            "E-mail of user %s verified (%s)%s",
+                            verified.accountId(),
+                            verified.method(),
+                            rows == 0 ? ": no such user or another address, ignored" : "")))
         .replaceWithVoid();
   }
 

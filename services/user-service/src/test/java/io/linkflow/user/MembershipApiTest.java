@@ -252,31 +252,11 @@ class MembershipApiTest {
       remove(ownerToken, removed.id()).statusCode(404);
 
       // audit.log says who did it: the owner removed one, the other left by themselves
-      AuditRecordedV1 removal =
-          EventCodec.read(
-              AuditRecordedV1.class,
-              audit
-                  .first(
-                      CloudEventHeaders.TYPE,
-                      EventTypes.AUDIT_RECORDED_V1.cloudEventType(),
-                      CloudEventHeaders.SUBJECT,
-                      owner.id().toString(),
-                      Duration.ofSeconds(30))
-                  .value());
+      AuditRecordedV1 removal = auditBy(audit, owner.id());
       assertThat(removal.action()).isEqualTo("member.removed");
       assertThat(removal.resourceId()).isEqualTo(removed.id().toString());
       assertThat(removal.details()).containsEntry("reason", "removed");
-      AuditRecordedV1 leaving =
-          EventCodec.read(
-              AuditRecordedV1.class,
-              audit
-                  .first(
-                      CloudEventHeaders.TYPE,
-                      EventTypes.AUDIT_RECORDED_V1.cloudEventType(),
-                      CloudEventHeaders.SUBJECT,
-                      leaver.id().toString(),
-                      Duration.ofSeconds(30))
-                  .value());
+      AuditRecordedV1 leaving = auditBy(audit, leaver.id());
       assertThat(leaving.action()).isEqualTo("member.removed");
       assertThat(leaving.actorId()).isEqualTo(leaver.id().toString());
       assertThat(leaving.details()).containsEntry("reason", "left");
@@ -303,6 +283,20 @@ class MembershipApiTest {
         .then()
         .statusCode(404);
     leave(removed.token(workspace, "editor")).statusCode(404);
+  }
+
+  /** The next audit record of {@code actor}. */
+  private static AuditRecordedV1 auditBy(TopicWatcher audit, UUID actor) {
+    return EventCodec.read(
+        AuditRecordedV1.class,
+        audit
+            .first(
+                CloudEventHeaders.TYPE,
+                EventTypes.AUDIT_RECORDED_V1.cloudEventType(),
+                CloudEventHeaders.SUBJECT,
+                actor.toString(),
+                Duration.ofSeconds(30))
+            .value());
   }
 
   private static long owners(Fixtures db, UUID workspace) {

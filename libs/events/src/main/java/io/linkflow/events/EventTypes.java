@@ -7,8 +7,10 @@ import io.linkflow.events.payload.EmailVerifiedV1;
 import io.linkflow.events.payload.ExecutionRequestedV1;
 import io.linkflow.events.payload.ExecutionStatusChangedV1;
 import io.linkflow.events.payload.MembershipChangedV1;
+import io.linkflow.events.payload.NodeTypeChangedV1;
 import io.linkflow.events.payload.SessionEventV1;
 import io.linkflow.events.payload.SignedUpV1;
+import io.linkflow.events.payload.VariableChangedV1;
 import io.linkflow.events.payload.WorkflowActivatedV1;
 import io.linkflow.events.payload.WorkflowDeactivatedV1;
 import io.linkflow.events.payload.WorkspaceCreatedV1;
@@ -58,6 +60,16 @@ public final class EventTypes {
   public static final EventType<MembershipChangedV1> MEMBER_REMOVED_V1 =
       new EventType<>("user.member_removed", 1, Topic.USER_EVENTS, MembershipChangedV1.class);
 
+  public static final EventType<NodeTypeChangedV1> NODE_TYPE_CHANGED_V1 =
+      new EventType<>("node.type_changed", 1, Topic.NODE_EVENTS, NodeTypeChangedV1.class);
+
+  public static final EventType<VariableChangedV1> VARIABLE_CREATED_V1 =
+      new EventType<>("variable.created", 1, Topic.VARIABLE_EVENTS, VariableChangedV1.class);
+  public static final EventType<VariableChangedV1> VARIABLE_UPDATED_V1 =
+      new EventType<>("variable.updated", 1, Topic.VARIABLE_EVENTS, VariableChangedV1.class);
+  public static final EventType<VariableChangedV1> VARIABLE_DELETED_V1 =
+      new EventType<>("variable.deleted", 1, Topic.VARIABLE_EVENTS, VariableChangedV1.class);
+
   public static final List<EventType<?>> ALL =
       List.of(
           WORKFLOW_ACTIVATED_V1,
@@ -76,7 +88,8 @@ public final class EventTypes {
           WORKSPACE_CREATED_V1,
           MEMBER_ADDED_V1,
           MEMBER_ROLE_CHANGED_V1,
-          MEMBER_REMOVED_V1);
+          MEMBER_REMOVED_V1,
+          NODE_TYPE_CHANGED_V1);
 
   private EventTypes() {}
 

@@ -27,7 +27,9 @@ final class LocalSecrets {
           "LINKFLOW_AUTH_KEY_ENCRYPTION_KEY", 32,
           // client-credentials secrets of the service clients auth-service knows
           "LINKFLOW_AUTH_CLIENT_EXECUTOR_SECRET", 32,
-          "LINKFLOW_AUTH_CLIENT_OPERATOR_SECRET", 32);
+          "LINKFLOW_AUTH_CLIENT_OPERATOR_SECRET", 32,
+          // envelope-encryption master keys, as <id>:<base64> (libs/security EnvelopeCipher)
+          "LINKFLOW_VARIABLE_MASTER_KEYS", 32);
 
   private LocalSecrets() {}
 
@@ -46,7 +48,9 @@ final class LocalSecrets {
         if (!properties.containsKey(secret.getKey())) {
           byte[] bytes = new byte[secret.getValue()];
           random.nextBytes(bytes);
-          properties.setProperty(secret.getKey(), Base64.getEncoder().encodeToString(bytes));
+          String encoded = Base64.getEncoder().encodeToString(bytes);
+          properties.setProperty(
+              secret.getKey(), secret.getKey().endsWith("_MASTER_KEYS") ? "1:" + encoded : encoded);
           changed = true;
         }
       }

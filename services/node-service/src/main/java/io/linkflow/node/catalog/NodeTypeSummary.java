@@ -1,0 +1,10 @@
+package io.linkflow.node.catalog;
+
+/** A node type's latest version as listed: everything but ports, schema and documentation. */
+public record NodeTypeSummary(
+    String type,
+    int version,
+    String displayName,
+    String category,
+    String kind,
+    String description) {}

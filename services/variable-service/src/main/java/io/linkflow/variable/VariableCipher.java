@@ -46,6 +46,11 @@ public class VariableCipher {
         cipher.decrypt(sealed, boundTo(workspaceId, variableId)), StandardCharsets.UTF_8);
   }
 
+  /** The same ciphertext with its data key wrapped by the primary master key. */
+  public byte[] rewrap(byte[] sealed) {
+    return cipher.rewrap(sealed);
+  }
+
   public int primaryKeyId() {
     return cipher.primaryKeyId();
   }

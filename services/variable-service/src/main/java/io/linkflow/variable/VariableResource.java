@@ -63,7 +63,7 @@ public class VariableResource {
   public Uni<Response> create(CreateRequest body) {
     UUID workspace = tenant.requireWorkspace();
     tenant.requireRole(Roles.EDITOR);
-    CreateRequest request = require(body);
+    CreateRequest request = ProblemException.requireBody(body);
     return variables
         .create(
             workspace,
@@ -121,7 +121,7 @@ public class VariableResource {
   public Uni<Variable> update(@PathParam("id") UUID id, UpdateRequest body) {
     UUID workspace = tenant.requireWorkspace();
     tenant.requireRole(Roles.EDITOR);
-    UpdateRequest request = require(body);
+    UpdateRequest request = ProblemException.requireBody(body);
     return variables.update(
         workspace, id, actor(), request.value(), request.secret(), request.description());
   }
@@ -148,12 +148,5 @@ public class VariableResource {
 
   private static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value;
-  }
-
-  private static <T> T require(T body) {
-    if (body == null) {
-      throw new ProblemException(400, "A JSON body is required.");
-    }
-    return body;
   }
 }

@@ -21,6 +21,14 @@ public class ProblemException extends RuntimeException {
     this.problem = problem;
   }
 
+  /** {@code body}, or 400 problem+json when the request had no JSON body at all. */
+  public static <T> T requireBody(T body) {
+    if (body == null) {
+      throw new ProblemException(400, "A JSON body is required.");
+    }
+    return body;
+  }
+
   public Problem problem() {
     return problem;
   }

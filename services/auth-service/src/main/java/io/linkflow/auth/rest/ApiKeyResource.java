@@ -93,9 +93,7 @@ public class ApiKeyResource {
   @APIResponse(responseCode = "403", description = "Viewer, or a role above yours")
   public Uni<Response> create(CreateRequest body) {
     tenant.requireRole(Roles.EDITOR);
-    if (body == null) {
-      throw new ProblemException(400, "A JSON body is required.");
-    }
+    ProblemException.requireBody(body);
     return keys.create(
             tenant.requireUser(),
             tenant.requireWorkspace(),

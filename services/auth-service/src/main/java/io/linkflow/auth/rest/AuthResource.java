@@ -50,7 +50,7 @@ public class AuthResource {
   @APIResponse(responseCode = "400", description = "Malformed e-mail, or the password rules unmet")
   @APIResponse(responseCode = "409", description = "The e-mail address is taken")
   public Uni<Response> signUp(Credentials body, HttpServerRequest request) {
-    Credentials credentials = require(body);
+    Credentials credentials = ProblemException.requireBody(body);
     return auth.signUp(credentials.email(), credentials.password(), client(request))
         .map(tokens -> Response.status(201).entity(tokens).build());
   }
@@ -65,7 +65,7 @@ public class AuthResource {
       description =
           "Too many failed attempts for the account or from this address; see Retry-After")
   public Uni<TokenResponse> logIn(Credentials body, HttpServerRequest request) {
-    Credentials credentials = require(body);
+    Credentials credentials = ProblemException.requireBody(body);
     return auth.logIn(credentials.email(), credentials.password(), client(request));
   }
 
@@ -79,7 +79,7 @@ public class AuthResource {
       responseCode = "404",
       description = "workspaceId is not a workspace of this account (the token stays usable)")
   public Uni<TokenResponse> refresh(RefreshRequest body) {
-    RefreshRequest refresh = require(body);
+    RefreshRequest refresh = ProblemException.requireBody(body);
     return auth.refresh(refresh.refreshToken(), refresh.workspaceId());
   }
 
@@ -95,7 +95,7 @@ public class AuthResource {
   @APIResponse(responseCode = "401", description = "Unknown, expired, revoked or reused token")
   @APIResponse(responseCode = "404", description = "Not a workspace of this account")
   public Uni<TokenResponse> switchWorkspace(RefreshRequest body) {
-    RefreshRequest refresh = require(body);
+    RefreshRequest refresh = ProblemException.requireBody(body);
     if (refresh.workspaceId() == null) {
       throw new ProblemException(
           Problem.of(400, "workspaceId is required.")
@@ -109,19 +109,13 @@ public class AuthResource {
   @Operation(summary = "End the session of a refresh token")
   @APIResponse(responseCode = "204", description = "The session is ended")
   public Uni<Response> logOut(RefreshRequest body) {
-    return auth.logOut(require(body).refreshToken()).map(ignored -> Response.noContent().build());
+    return auth.logOut(ProblemException.requireBody(body).refreshToken())
+        .map(ignored -> Response.noContent().build());
   }
 
   static ClientInfo client(HttpServerRequest request) {
     return new ClientInfo(
         request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
         request.getHeader("User-Agent"));
-  }
-
-  private static <T> T require(T body) {
-    if (body == null) {
-      throw new ProblemException(400, "A JSON body is required.");
-    }
-    return body;
   }
 }

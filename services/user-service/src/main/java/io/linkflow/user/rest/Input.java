@@ -28,10 +28,7 @@ final class Input {
 
   /** 400 when the request has no JSON body at all. */
   static <T> T body(T body) {
-    if (body == null) {
-      throw new ProblemException(400, "A JSON body is required.");
-    }
-    return body;
+    return ProblemException.requireBody(body);
   }
 
   /** A required single-line text: trimmed, 1 to {@code max} characters. */

@@ -3,6 +3,7 @@ package io.linkflow.security;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.linkflow.security.crypto.Secrets;
 import io.quarkus.security.AuthenticationFailedException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -12,11 +13,7 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -74,7 +71,7 @@ public class ApiKeyExchange {
 
   /** The access token for {@code apiKey}; fails with 401 when auth-service refuses the key. */
   public Uni<String> accessToken(String apiKey) {
-    String id = sha256(apiKey);
+    String id = Secrets.sha256Hex(apiKey);
     CachedToken cached = cache.getIfPresent(id);
     if (cached != null) {
       return Uni.createFrom().item(cached.accessToken());
@@ -112,15 +109,5 @@ public class ApiKeyExchange {
   @PreDestroy
   void close() {
     client.close();
-  }
-
-  private static String sha256(String value) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

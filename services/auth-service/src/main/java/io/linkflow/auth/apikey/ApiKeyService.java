@@ -3,7 +3,6 @@ package io.linkflow.auth.apikey;
 import io.linkflow.auth.audit.AuditTrail;
 import io.linkflow.auth.membership.MembershipRepository;
 import io.linkflow.auth.session.AccessTokenIssuer;
-import io.linkflow.auth.session.RefreshToken;
 import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.ProblemException;
 import io.linkflow.events.EventTypes;
@@ -11,6 +10,7 @@ import io.linkflow.events.outbox.Outbox;
 import io.linkflow.events.payload.ApiKeyEventV1;
 import io.linkflow.security.Roles;
 import io.linkflow.security.Scopes;
+import io.linkflow.security.crypto.Secrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -93,7 +93,7 @@ public class ApiKeyService {
     if (role != null && (!Roles.isRole(role) || Roles.OWNER.equals(role))) {
       throw fieldError("/role", "must be admin, editor or viewer", "The role is not valid.");
     }
-    String secret = KEY_PREFIX + RefreshToken.newSecret();
+    String secret = KEY_PREFIX + Secrets.newSecret();
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     return pool.withTransaction(
         tx ->
@@ -121,7 +121,7 @@ public class ApiKeyService {
                               now,
                               null,
                               null);
-                      return keys.insert(tx, key, RefreshToken.hash(secret))
+                      return keys.insert(tx, key, Secrets.sha256Hex(secret))
                           .call(() -> announce(tx, EventTypes.API_KEY_CREATED_V1, key, "created"))
                           .call(
                               () ->
@@ -190,7 +190,7 @@ public class ApiKeyService {
     }
     return pool.withTransaction(
             tx ->
-                keys.findByHash(tx, RefreshToken.hash(secret))
+                keys.findByHash(tx, Secrets.sha256Hex(secret))
                     .flatMap(
                         found -> {
                           ApiKey key =

@@ -3,10 +3,9 @@ package io.linkflow.auth.client;
 import io.linkflow.auth.session.AccessTokenIssuer;
 import io.linkflow.common.error.ProblemException;
 import io.linkflow.security.Scopes;
+import io.linkflow.security.crypto.Secrets;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -46,7 +45,7 @@ public class ClientCredentials {
     if (client == null
         || client.secret().isEmpty()
         || clientSecret == null
-        || !constantTimeEquals(client.secret().get(), clientSecret)) {
+        || !Secrets.constantTimeEquals(client.secret().get(), clientSecret)) {
       LOG.warnf("Client credentials refused for client '%s'", clientId);
       throw new ProblemException(401, "The client id or secret is wrong.")
           .withHeader("WWW-Authenticate", "Basic realm=\"linkflow\"");
@@ -62,19 +61,5 @@ public class ClientCredentials {
     return issuer
         .sign("service:" + clientId, null, Set.of(), scope, ttl, Map.of("client_id", clientId))
         .map(token -> new ServiceToken(token, "Bearer", ttl.toSeconds(), scope));
-  }
-
-  private static boolean constantTimeEquals(String expected, String actual) {
-    return MessageDigest.isEqual(
-        sha256(expected.getBytes(StandardCharsets.UTF_8)),
-        sha256(actual.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static byte[] sha256(byte[] value) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

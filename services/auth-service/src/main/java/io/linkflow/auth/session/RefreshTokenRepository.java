@@ -1,5 +1,6 @@
 package io.linkflow.auth.session;
 
+import io.linkflow.security.crypto.Secrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -50,7 +51,7 @@ public class RefreshTokenRepository {
                   familyId,
                   accountId,
                   workspaceId,
-                  RefreshToken.hash(secret),
+                  Secrets.sha256Hex(secret),
                   utc(expiresAt),
                   startedAt == null ? null : utc(startedAt),
                   client.ip(),
@@ -63,7 +64,7 @@ public class RefreshTokenRepository {
   public Uni<Optional<RefreshToken>> lockBySecret(SqlClient tx, String secret) {
     return tx.preparedQuery(
             "SELECT " + COLUMNS + " FROM refresh_token WHERE token_hash = $1 FOR UPDATE")
-        .execute(Tuple.of(RefreshToken.hash(secret)))
+        .execute(Tuple.of(Secrets.sha256Hex(secret)))
         .map(
             rows ->
                 rows.size() == 0 ? Optional.empty() : Optional.of(toToken(rows.iterator().next())));

@@ -6,6 +6,7 @@ import io.linkflow.common.error.ProblemException;
 import io.linkflow.events.EventTypes;
 import io.linkflow.events.outbox.Outbox;
 import io.linkflow.events.payload.SessionEventV1;
+import io.linkflow.security.crypto.Secrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -151,7 +152,7 @@ public class Sessions {
       String role,
       Instant startedAt,
       ClientInfo client) {
-    String secret = RefreshToken.newSecret();
+    String secret = Secrets.newSecret();
     return tokens
         .insert(
             tx,

@@ -2,6 +2,7 @@ package io.linkflow.user.invitation;
 
 import io.linkflow.common.error.ProblemException;
 import io.linkflow.security.Roles;
+import io.linkflow.security.crypto.Secrets;
 import io.linkflow.user.access.Caller;
 import io.linkflow.user.access.MemberAccess;
 import io.linkflow.user.membership.MembershipEvents;
@@ -66,7 +67,7 @@ public class InvitationService {
    */
   public Uni<CreatedInvitation> create(Caller caller, String email, String role) {
     UUID id = UUID.randomUUID();
-    String secret = InvitationSecret.generate();
+    String secret = Secrets.newSecret();
     Instant expiresAt = Instant.now().plus(ttl).truncatedTo(ChronoUnit.MICROS);
     UUID workspace = caller.workspaceId();
     return pool.withTransaction(
@@ -100,7 +101,7 @@ public class InvitationService {
                                 workspace,
                                 email,
                                 role,
-                                InvitationSecret.hash(secret),
+                                Secrets.sha256Hex(secret),
                                 caller.userId(),
                                 expiresAt)))
         .onFailure(e -> PgErrors.uniqueViolation(e, InvitationRepository.ONE_PENDING))
@@ -188,7 +189,7 @@ public class InvitationService {
    */
   private Uni<InvitationRepository.ByToken> usable(SqlClient tx, UUID userId, String secret) {
     return invitations
-        .byToken(tx, InvitationSecret.hash(secret), userId)
+        .byToken(tx, Secrets.sha256Hex(secret), userId)
         .map(
             found ->
                 found

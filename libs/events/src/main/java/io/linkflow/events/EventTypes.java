@@ -2,6 +2,7 @@ package io.linkflow.events;
 
 import io.linkflow.events.payload.ApiKeyEventV1;
 import io.linkflow.events.payload.AuditRecordedV1;
+import io.linkflow.events.payload.CredentialChangedV1;
 import io.linkflow.events.payload.DeadLetteredV1;
 import io.linkflow.events.payload.EmailVerifiedV1;
 import io.linkflow.events.payload.ExecutionRequestedV1;
@@ -12,6 +13,7 @@ import io.linkflow.events.payload.SessionEventV1;
 import io.linkflow.events.payload.SignedUpV1;
 import io.linkflow.events.payload.VariableChangedV1;
 import io.linkflow.events.payload.WorkflowActivatedV1;
+import io.linkflow.events.payload.WorkflowChangedV1;
 import io.linkflow.events.payload.WorkflowDeactivatedV1;
 import io.linkflow.events.payload.WorkspaceCreatedV1;
 import java.util.List;
@@ -70,6 +72,26 @@ public final class EventTypes {
   public static final EventType<VariableChangedV1> VARIABLE_DELETED_V1 =
       new EventType<>("variable.deleted", 1, Topic.VARIABLE_EVENTS, VariableChangedV1.class);
 
+  public static final EventType<WorkflowChangedV1> WORKFLOW_CREATED_V1 =
+      new EventType<>("workflow.created", 1, Topic.WORKFLOW_EVENTS, WorkflowChangedV1.class);
+  public static final EventType<WorkflowChangedV1> WORKFLOW_UPDATED_V1 =
+      new EventType<>("workflow.updated", 1, Topic.WORKFLOW_EVENTS, WorkflowChangedV1.class);
+  public static final EventType<WorkflowChangedV1> WORKFLOW_DELETED_V1 =
+      new EventType<>("workflow.deleted", 1, Topic.WORKFLOW_EVENTS, WorkflowChangedV1.class);
+
+  public static final EventType<CredentialChangedV1> CREDENTIAL_CREATED_V1 =
+      new EventType<>("credential.created", 1, Topic.CREDENTIAL_EVENTS, CredentialChangedV1.class);
+  public static final EventType<CredentialChangedV1> CREDENTIAL_UPDATED_V1 =
+      new EventType<>("credential.updated", 1, Topic.CREDENTIAL_EVENTS, CredentialChangedV1.class);
+  public static final EventType<CredentialChangedV1> CREDENTIAL_DELETED_V1 =
+      new EventType<>("credential.deleted", 1, Topic.CREDENTIAL_EVENTS, CredentialChangedV1.class);
+  public static final EventType<CredentialChangedV1> CREDENTIAL_CONNECTED_V1 =
+      new EventType<>(
+          "credential.connected", 1, Topic.CREDENTIAL_EVENTS, CredentialChangedV1.class);
+  public static final EventType<CredentialChangedV1> CREDENTIAL_REFRESH_FAILED_V1 =
+      new EventType<>(
+          "credential.refresh_failed", 1, Topic.CREDENTIAL_EVENTS, CredentialChangedV1.class);
+
   public static final List<EventType<?>> ALL =
       List.of(
           WORKFLOW_ACTIVATED_V1,
@@ -89,7 +111,18 @@ public final class EventTypes {
           MEMBER_ADDED_V1,
           MEMBER_ROLE_CHANGED_V1,
           MEMBER_REMOVED_V1,
-          NODE_TYPE_CHANGED_V1);
+          NODE_TYPE_CHANGED_V1,
+          VARIABLE_CREATED_V1,
+          VARIABLE_UPDATED_V1,
+          VARIABLE_DELETED_V1,
+          WORKFLOW_CREATED_V1,
+          WORKFLOW_UPDATED_V1,
+          WORKFLOW_DELETED_V1,
+          CREDENTIAL_CREATED_V1,
+          CREDENTIAL_UPDATED_V1,
+          CREDENTIAL_DELETED_V1,
+          CREDENTIAL_CONNECTED_V1,
+          CREDENTIAL_REFRESH_FAILED_V1);
 
   private EventTypes() {}
 

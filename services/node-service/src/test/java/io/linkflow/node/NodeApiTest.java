@@ -11,7 +11,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
-import io.linkflow.node.catalog.CatalogLoader;
+import io.linkflow.nodes.CatalogLoader;
 import io.linkflow.testing.RealInfrastructure;
 import io.linkflow.testing.TestIssuer;
 import io.quarkus.test.junit.QuarkusTest;

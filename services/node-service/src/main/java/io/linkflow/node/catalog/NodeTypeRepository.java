@@ -2,6 +2,10 @@ package io.linkflow.node.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.linkflow.common.paging.PageRequest;
+import io.linkflow.nodes.CatalogLoader;
+import io.linkflow.nodes.CredentialType;
+import io.linkflow.nodes.NodeType;
+import io.linkflow.nodes.NodeTypeSummary;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;

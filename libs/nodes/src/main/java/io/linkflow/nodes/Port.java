@@ -1,4 +1,4 @@
-package io.linkflow.node.catalog;
+package io.linkflow.nodes;
 
 /**
  * A named input or output of a node type, where connections attach.

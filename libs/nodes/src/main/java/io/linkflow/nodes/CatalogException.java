@@ -1,4 +1,4 @@
-package io.linkflow.node.catalog;
+package io.linkflow.nodes;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.linkflow.node.catalog;
+package io.linkflow.nodes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.linkflow.node.catalog;
+package io.linkflow.nodes;
 
 /**
  * A credential type a node type accepts.

@@ -1,4 +1,4 @@
-package io.linkflow.node.catalog;
+package io.linkflow.nodes;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -251,6 +251,9 @@ public final class CatalogLoader {
 
   private static byte[] resource(String path) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader == null) {
+      loader = CatalogLoader.class.getClassLoader();
+    }
     try (InputStream in = loader.getResourceAsStream(path)) {
       if (in == null) {
         throw new CatalogException(List.of(path + ": listed in " + INDEX + " but not found"));

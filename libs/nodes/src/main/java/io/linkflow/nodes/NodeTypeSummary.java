@@ -1,4 +1,4 @@
-package io.linkflow.node.catalog;
+package io.linkflow.nodes;
 
 /** A node type's latest version as listed: everything but ports, schema and documentation. */
 public record NodeTypeSummary(

@@ -1,4 +1,4 @@
-package io.linkflow.node.catalog;
+package io.linkflow.nodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.linkflow.node.catalog;
+package io.linkflow.nodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -6,9 +6,6 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.dialect.Dialect;
-import com.networknt.schema.dialect.Dialects;
-import com.networknt.schema.keyword.AnnotationKeyword;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +20,7 @@ public final class SchemaCheck {
 
   public static final String DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 
-  /** Draft 2020-12, knowing {@code x-secret} (credential fields) as an annotation. */
-  private static final SchemaRegistry REGISTRY =
-      SchemaRegistry.withDefaultDialect(
-          Dialect.builder(Dialects.getDraft202012())
-              .keyword(new AnnotationKeyword("x-secret"))
-              .build());
+  private static final SchemaRegistry REGISTRY = SchemaValidator.REGISTRY;
 
   private static final Schema META = REGISTRY.getSchema(SchemaLocation.of(DRAFT_2020_12));
 

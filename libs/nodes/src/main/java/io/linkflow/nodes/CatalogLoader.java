@@ -210,10 +210,43 @@ public final class CatalogLoader {
           problems.add(file + ": unknown credential type " + credential.name());
         } else if (!seen.add(credential.name())) {
           problems.add(file + ": credential type " + credential.name() + " listed twice");
+        } else if (credential.requiredWhen() != null) {
+          requiredWhen(file, node, credential, problems);
         }
       }
     }
     return problems.size() > before ? null : node;
+  }
+
+  private static void requiredWhen(
+      String file, NodeType node, CredentialRequirement credential, List<String> problems) {
+    CredentialRequirement.RequiredWhen when = credential.requiredWhen();
+    String where = file + ": requiredWhen of " + credential.name();
+    if (credential.required()) {
+      problems.add(where + " makes no sense on a required credential");
+    }
+    JsonNode property =
+        node.parameters() == null
+            ? null
+            : node.parameters().path("properties").get(String.valueOf(when.parameter()));
+    if (when.parameter() == null || property == null) {
+      problems.add(where + " names no parameter of the node");
+      return;
+    }
+    if (when.values() == null || when.values().isEmpty()) {
+      problems.add(where + " needs values");
+      return;
+    }
+    JsonNode allowed = property.get("enum");
+    if (allowed != null) {
+      Set<String> names = new HashSet<>();
+      allowed.forEach(v -> names.add(v.asText()));
+      for (String value : when.values()) {
+        if (!names.contains(value)) {
+          problems.add(where + ": " + value + " is not a value of " + when.parameter());
+        }
+      }
+    }
   }
 
   private static void ports(String file, String field, List<Port> ports, List<String> problems) {

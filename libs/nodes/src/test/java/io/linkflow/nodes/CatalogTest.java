@@ -121,7 +121,12 @@ class CatalogTest {
     assertThat(ports(node("linkflow.merge").inputs())).containsExactly("input1", "input2");
     assertThat(node("linkflow.stopAndError").outputs()).isEmpty();
     assertThat(node("linkflow.httpRequest").credentialTypes())
-        .contains(new CredentialRequirement("httpBasicAuth", false));
+        .contains(
+            new CredentialRequirement(
+                "httpBasicAuth",
+                false,
+                new CredentialRequirement.RequiredWhen(
+                    "authentication", java.util.List.of("httpBasicAuth"))));
   }
 
   @Test

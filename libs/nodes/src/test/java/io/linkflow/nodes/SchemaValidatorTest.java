@@ -46,6 +46,21 @@ class SchemaValidatorTest {
   }
 
   @Test
+  void aCredentialCanBeRequiredByAParameterValue() throws Exception {
+    NodeType http = catalog.nodeType("linkflow.httpRequest", 1).orElseThrow();
+    CredentialRequirement basic =
+        http.credentialTypes().stream()
+            .filter(c -> c.name().equals("httpBasicAuth"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(basic.requiredFor(json("{\"authentication\":\"httpBasicAuth\"}"), http.parameters()))
+        .isTrue();
+    assertThat(basic.requiredFor(json("{\"authentication\":\"none\"}"), http.parameters()))
+        .isFalse();
+    assertThat(basic.requiredFor(json("{}"), http.parameters())).as("default none").isFalse();
+  }
+
+  @Test
   void theCatalogAnswersTypeAndVersionLookups() {
     assertThat(catalog.versions("linkflow.httpRequest")).containsExactly(1);
     assertThat(catalog.versions("linkflow.nothing")).isEmpty();

@@ -29,9 +29,17 @@ public record Problem(
   /** Media type of problem documents. */
   public static final String MEDIA_TYPE = "application/problem+json";
 
-  /** One invalid input: where it is ({@code pointer}, e.g. a JSON pointer) and what is wrong. */
+  /**
+   * One invalid input: where it is ({@code pointer}, e.g. a JSON pointer), what is wrong, and for
+   * errors in a workflow the id of the node concerned.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record FieldError(String pointer, String message) {}
+  public record FieldError(String pointer, String message, String nodeId) {
+
+    public FieldError(String pointer, String message) {
+      this(pointer, message, null);
+    }
+  }
 
   /** A problem of type {@code about:blank} whose title is the status' reason phrase. */
   public static Problem of(int status, String detail) {

@@ -10,6 +10,7 @@ import io.linkflow.events.EventTypes;
 import io.linkflow.events.outbox.Outbox;
 import io.linkflow.events.payload.VariableChangedV1;
 import io.linkflow.security.crypto.EnvelopeCipher;
+import io.linkflow.security.crypto.SecretCipher;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -36,14 +37,14 @@ public class VariableService {
 
   private final Pool pool;
   private final VariableRepository variables;
-  private final VariableCipher cipher;
+  private final SecretCipher cipher;
   private final Outbox outbox;
   private final int maxValueBytes;
 
   public VariableService(
       Pool pool,
       VariableRepository variables,
-      VariableCipher cipher,
+      SecretCipher cipher,
       Outbox outbox,
       @ConfigProperty(name = "linkflow.variable.max-value-bytes", defaultValue = "65536")
           int maxValueBytes) {
@@ -201,7 +202,7 @@ public class VariableService {
   }
 
   private VariableRepository.Sealed seal(UUID workspaceId, UUID id, String value) {
-    byte[] sealed = cipher.seal(workspaceId, id, value);
+    byte[] sealed = cipher.sealText(workspaceId, id, value);
     return new VariableRepository.Sealed(sealed, EnvelopeCipher.masterKeyId(sealed));
   }
 

@@ -3,6 +3,8 @@ package io.linkflow.variable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linkflow.security.crypto.EnvelopeCipher;
+import io.linkflow.security.crypto.MasterKeyRewrapper;
+import io.linkflow.security.crypto.SecretCipher;
 import io.linkflow.testing.RealInfrastructure;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -43,14 +45,14 @@ class SecretRewrapTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject Pool pool;
-  @Inject VariableCipher cipher;
-  @Inject SecretRewrapper rewrapper;
+  @Inject SecretCipher cipher;
+  @Inject VariableSecrets secrets;
 
   @Test
   void valuesUnderTheOldKeyAreRewrappedAndStillOpen() {
     UUID workspace = UUID.randomUUID();
     EnvelopeCipher before = EnvelopeCipher.of(OLD_KEY, 1);
-    UUID[] ids = new UUID[SecretRewrapper.BATCH + 5];
+    UUID[] ids = new UUID[MasterKeyRewrapper.BATCH + 5];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = UUID.randomUUID();
       byte[] sealed =
@@ -65,7 +67,7 @@ class SecretRewrapTest {
           .atMost(WAIT);
     }
 
-    int rewrapped = rewrapper.rewrapAll().await().atMost(WAIT);
+    int rewrapped = secrets.rewrapper().rewrapAll().await().atMost(WAIT);
 
     assertThat(rewrapped).isGreaterThanOrEqualTo(ids.length);
     for (int i = 0; i < ids.length; i++) {
@@ -79,7 +81,7 @@ class SecretRewrapTest {
       assertThat(row.getInteger("master_key_id")).isEqualTo(2);
       byte[] sealed = row.getBuffer("value_sealed").getBytes();
       assertThat(EnvelopeCipher.masterKeyId(sealed)).isEqualTo(2);
-      assertThat(cipher.open(workspace, ids[i], sealed)).isEqualTo("secret-" + i);
+      assertThat(cipher.openText(workspace, ids[i], sealed)).isEqualTo("secret-" + i);
       // and the old key is no longer needed for it
       assertThat(
               EnvelopeCipher.of(NEW_KEY, 2)
@@ -88,6 +90,6 @@ class SecretRewrapTest {
                       ("variable/" + workspace + "/" + ids[i]).getBytes(StandardCharsets.UTF_8)))
           .isEqualTo(("secret-" + i).getBytes(StandardCharsets.UTF_8));
     }
-    assertThat(rewrapper.rewrapAll().await().atMost(WAIT)).isZero();
+    assertThat(secrets.rewrapper().rewrapAll().await().atMost(WAIT)).isZero();
   }
 }

@@ -12,6 +12,7 @@ import io.linkflow.events.EventCodec;
 import io.linkflow.events.EventTypes;
 import io.linkflow.events.Topic;
 import io.linkflow.events.payload.VariableChangedV1;
+import io.linkflow.security.crypto.SecretCipher;
 import io.linkflow.testing.RealInfrastructure;
 import io.linkflow.testing.TestIssuer;
 import io.linkflow.testing.TopicWatcher;
@@ -39,7 +40,7 @@ class VariableApiTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject Pool pool;
-  @Inject VariableCipher cipher;
+  @Inject SecretCipher cipher;
 
   private final UUID workspace = UUID.randomUUID();
   private final String editor = TestIssuer.get().token(UUID.randomUUID(), workspace, "editor");
@@ -114,10 +115,10 @@ class VariableApiTest {
     assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("sk_live_123456");
     assertThat(row.getInteger("master_key_id")).isEqualTo(1);
     UUID variable = UUID.fromString(id);
-    assertThat(cipher.open(workspace, variable, sealed)).isEqualTo("sk_live_123456");
+    assertThat(cipher.openText(workspace, variable, sealed)).isEqualTo("sk_live_123456");
     // bound to its row: the same ciphertext does not open for another variable
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> cipher.open(workspace, UUID.randomUUID(), sealed))
+            () -> cipher.openText(workspace, UUID.randomUUID(), sealed))
         .isInstanceOf(io.linkflow.security.crypto.CiphertextRejectedException.class);
 
     // a new secret value is encrypted again; the secret flag cannot be dropped
@@ -127,7 +128,7 @@ class VariableApiTest {
         .then()
         .statusCode(200)
         .body("value", nullValue());
-    assertThat(cipher.open(workspace, variable, row(id).getBuffer("value_sealed").getBytes()))
+    assertThat(cipher.openText(workspace, variable, row(id).getBuffer("value_sealed").getBytes()))
         .isEqualTo("sk_live_rotated");
     as(editor)
         .body(Map.of("secret", false))

@@ -15,6 +15,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,7 +56,14 @@ public class OutboxRelay {
       "SELECT id, topic, event_key, type, source, subject, occurred_at, workspace_id,"
           + " traceparent, tracestate, data FROM outbox_event ORDER BY seq LIMIT $1";
 
-  private final Instance<Pool> pool;
+  /**
+   * Test seam, a no-op in production: called with {@code "before-send"} once a batch is read (its
+   * events committed, nothing sent yet) and with {@code "before-commit"} once Kafka acknowledged
+   * the batch and its DELETE ran, uncommitted. OutboxRelayCrashTest blocks there and kills the JVM.
+   */
+  static volatile Consumer<String> crashPoint = point -> {};
+
+  private final Supplier<Pool> pool;
   private final boolean enabled;
   private final Duration pollInterval;
   private final int batchSize;
@@ -66,6 +76,7 @@ public class OutboxRelay {
   private volatile boolean running;
   private Duration backoff;
 
+  @Inject
   public OutboxRelay(
       Instance<Pool> pool,
       MeterRegistry registry,
@@ -76,6 +87,18 @@ public class OutboxRelay {
       @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
           String bootstrapServers,
       @ConfigProperty(name = "quarkus.application.name") String applicationName) {
+    this(pool::get, registry, enabled, pollInterval, batchSize, bootstrapServers, applicationName);
+  }
+
+  /** Without CDI, e.g. in a process a test kills mid-relay. */
+  OutboxRelay(
+      Supplier<Pool> pool,
+      MeterRegistry registry,
+      boolean enabled,
+      Duration pollInterval,
+      int batchSize,
+      String bootstrapServers,
+      String applicationName) {
     this.pool = pool;
     this.enabled = enabled;
     this.pollInterval = pollInterval;
@@ -178,6 +201,7 @@ public class OutboxRelay {
         tx.rollback().await().atMost(Duration.ofSeconds(10));
         return 0;
       }
+      crashPoint.accept("before-send");
       List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
       List<UUID> ids = new ArrayList<>(rows.size());
       for (Row row : rows) {
@@ -194,6 +218,7 @@ public class OutboxRelay {
           .execute(Tuple.of(ids.toArray(new UUID[0])))
           .await()
           .atMost(Duration.ofSeconds(10));
+      crashPoint.accept("before-commit");
       tx.commit().await().atMost(Duration.ofSeconds(10));
       tx = null;
       published.increment(ids.size());

@@ -131,7 +131,7 @@ public class WorkflowRepository {
       String actor) {
     return tx.preparedQuery(
             "UPDATE workflow SET name = $3, description = $4, folder_id = $5, tags = $6,"
-                + " version = $7, version_id = $8, active_version_id = $9, active = ($9 IS NOT"
+                + " version = $7, version_id = $8, active_version_id = $9::uuid, active = ($9::uuid IS NOT"
                 + " NULL), updated_by = $10, updated_at = now(), revision = revision + 1"
                 + " WHERE workspace_id = $1 AND id = $2")
         .execute(
@@ -154,7 +154,7 @@ public class WorkflowRepository {
   public Uni<Void> setActiveVersion(
       SqlClient tx, UUID workspaceId, UUID id, UUID activeVersionId, String actor) {
     return tx.preparedQuery(
-            "UPDATE workflow SET active_version_id = $3, active = ($3 IS NOT NULL),"
+            "UPDATE workflow SET active_version_id = $3::uuid, active = ($3::uuid IS NOT NULL),"
                 + " updated_by = $4, updated_at = now(), revision = revision + 1"
                 + " WHERE workspace_id = $1 AND id = $2")
         .execute(Tuple.of(workspaceId, id, activeVersionId, actor))

@@ -1,5 +1,6 @@
 package io.linkflow.variable;
 
+import io.linkflow.common.db.PgErrors;
 import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.ProblemException;
 import io.linkflow.common.paging.Cursor;
@@ -14,7 +15,6 @@ import io.linkflow.security.crypto.SecretCipher;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -97,7 +97,7 @@ public class VariableService {
                                 actor))
                     .flatMap(ignored -> variables.find(tx, workspaceId, id, false))
                     .map(found -> found.orElseThrow()))
-        .onFailure(VariableService::isUniqueViolation)
+        .onFailure(PgErrors::uniqueViolation)
         .transform(
             e ->
                 new ProblemException(
@@ -248,9 +248,5 @@ public class VariableService {
 
   private static ProblemException notFound() {
     return new ProblemException(404, "No such variable in this workspace.");
-  }
-
-  private static boolean isUniqueViolation(Throwable e) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 }

@@ -7,6 +7,7 @@ import io.linkflow.auth.session.RefreshToken;
 import io.linkflow.auth.session.RefreshTokenRepository;
 import io.linkflow.auth.session.Sessions;
 import io.linkflow.auth.session.TokenResponse;
+import io.linkflow.common.db.PgErrors;
 import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.ProblemException;
 import io.linkflow.events.EventTypes;
@@ -17,7 +18,6 @@ import io.linkflow.security.Roles;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
@@ -95,7 +95,7 @@ public class AuthService {
     UUID workspaceId = UUID.randomUUID();
     return accounts
         .insert(tx, new Account(accountId, email, passwordHash, workspaceId))
-        .onFailure(AuthService::isUniqueViolation)
+        .onFailure(PgErrors::uniqueViolation)
         .transform(
             e ->
                 new ProblemException(
@@ -299,9 +299,5 @@ public class AuthService {
           Problem.of(400, "The e-mail address is not valid.")
               .withErrors(List.of(new Problem.FieldError("/email", "not a valid e-mail address"))));
     }
-  }
-
-  private static boolean isUniqueViolation(Throwable e) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 }

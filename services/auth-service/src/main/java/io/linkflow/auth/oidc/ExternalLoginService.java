@@ -6,10 +6,10 @@ import io.linkflow.auth.account.AuthService;
 import io.linkflow.auth.audit.AuditTrail;
 import io.linkflow.auth.session.ClientInfo;
 import io.linkflow.auth.session.TokenResponse;
+import io.linkflow.common.db.PgErrors;
 import io.linkflow.common.error.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -64,7 +64,7 @@ public class ExternalLoginService {
     return resolve(identity, client)
         .onFailure(ExternalLoginService::isConflict)
         .recoverWithUni(() -> resolve(identity, client))
-        .onFailure(ExternalLoginService::isUniqueViolation)
+        .onFailure(PgErrors::uniqueViolation)
         .transform(
             e -> new ProblemException(409, "This identity or account was linked concurrently."));
   }
@@ -165,11 +165,7 @@ public class ExternalLoginService {
   }
 
   private static boolean isConflict(Throwable e) {
-    return isUniqueViolation(e)
+    return PgErrors.uniqueViolation(e)
         || (e instanceof ProblemException problem && problem.problem().status() == 409);
-  }
-
-  private static boolean isUniqueViolation(Throwable e) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 }

@@ -1,5 +1,6 @@
 package io.linkflow.user.invitation;
 
+import io.linkflow.common.db.PgErrors;
 import io.linkflow.common.error.ProblemException;
 import io.linkflow.security.Roles;
 import io.linkflow.security.crypto.Secrets;
@@ -7,7 +8,6 @@ import io.linkflow.user.access.Caller;
 import io.linkflow.user.access.MemberAccess;
 import io.linkflow.user.membership.MembershipEvents;
 import io.linkflow.user.membership.MembershipRepository;
-import io.linkflow.user.persistence.PgErrors;
 import io.linkflow.user.profile.ProfileService;
 import io.linkflow.user.workspace.Workspace;
 import io.linkflow.user.workspace.WorkspaceRepository;

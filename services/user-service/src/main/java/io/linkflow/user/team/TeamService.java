@@ -1,5 +1,6 @@
 package io.linkflow.user.team;
 
+import io.linkflow.common.db.PgErrors;
 import io.linkflow.common.error.ProblemException;
 import io.linkflow.common.paging.Cursor;
 import io.linkflow.common.paging.Page;
@@ -8,7 +9,6 @@ import io.linkflow.security.Roles;
 import io.linkflow.user.access.Caller;
 import io.linkflow.user.access.MemberAccess;
 import io.linkflow.user.membership.MembershipRepository;
-import io.linkflow.user.persistence.PgErrors;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;

@@ -1,5 +1,6 @@
 package io.linkflow.workflow.rest;
 
+import io.linkflow.common.db.PgErrors;
 import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.ProblemException;
 import io.linkflow.common.tenancy.TenantContext;
@@ -9,7 +10,6 @@ import io.linkflow.workflow.store.WorkflowRepository;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -74,7 +74,7 @@ public class FolderResource {
                 repository
                     .insertFolder(tx, workspace, id, name, tenant.principal().orElseThrow())
                     .flatMap(ignored -> repository.folder(tx, workspace, id)))
-        .onFailure(FolderResource::isUniqueViolation)
+        .onFailure(PgErrors::uniqueViolation)
         .transform(e -> taken(name))
         .map(
             folder ->
@@ -106,7 +106,7 @@ public class FolderResource {
                           }
                           return repository.folder(tx, workspace, id);
                         }))
-        .onFailure(FolderResource::isUniqueViolation)
+        .onFailure(PgErrors::uniqueViolation)
         .transform(e -> taken(name))
         .map(found -> found.orElseThrow());
   }
@@ -164,9 +164,5 @@ public class FolderResource {
 
   private static ProblemException notFound() {
     return new ProblemException(404, "No such folder in this workspace.");
-  }
-
-  private static boolean isUniqueViolation(Throwable e) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 }

@@ -1,8 +1,8 @@
-package io.linkflow.user.persistence;
+package io.linkflow.common.db;
 
 import io.vertx.pgclient.PgException;
 
-/** Recognises the PostgreSQL errors this service turns into client errors (409, 404). */
+/** Recognises the PostgreSQL errors services turn into client errors (409, 404). */
 public final class PgErrors {
 
   private PgErrors() {}
@@ -10,6 +10,11 @@ public final class PgErrors {
   /** A unique index refused the row; {@code constraint} names the index, or null for any. */
   public static boolean uniqueViolation(Throwable e, String constraint) {
     return violation(e, "23505", constraint);
+  }
+
+  /** Any unique index refused the row. */
+  public static boolean uniqueViolation(Throwable e) {
+    return violation(e, "23505", null);
   }
 
   /** A foreign key refused the row; {@code constraint} names it, or null for any. */

@@ -40,13 +40,34 @@ final class CredentialFields {
         secrets.add(value.asText());
       }
     }
+    // the schema reports fields it does not know at the object itself: name each field instead
+    List<String> unknown = new ArrayList<>();
+    if (type.schema().path("additionalProperties").isBoolean()
+        && !type.schema().path("additionalProperties").asBoolean()) {
+      data.fieldNames()
+          .forEachRemaining(
+              field -> {
+                if (!type.schema().path("properties").has(field)) {
+                  unknown.add(field);
+                }
+              });
+    }
     List<Problem.FieldError> errors = new ArrayList<>();
     for (Violation violation : SchemaValidator.validate(type.schema(), data)) {
-      String message = violation.message();
-      if (secrets.stream().anyMatch(message::contains)) {
-        message = "is not valid for this field";
+      String text = violation.message();
+      if (violation.pointer().isEmpty()
+          && unknown.stream().anyMatch(field -> text.contains("'" + field + "'"))) {
+        continue;
       }
+      String message =
+          secrets.stream().anyMatch(text::contains) ? "is not valid for this field" : text;
       errors.add(new Problem.FieldError("/data" + violation.pointer(), message));
+    }
+    for (String field : unknown) {
+      errors.add(
+          new Problem.FieldError(
+              "/data/" + field.replace("~", "~0").replace("/", "~1"),
+              "not a field of " + type.name()));
     }
     return errors;
   }

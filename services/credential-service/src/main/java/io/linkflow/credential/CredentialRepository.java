@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linkflow.common.paging.PageRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -64,7 +65,7 @@ public class CredentialRepository {
                   type,
                   fields.status(),
                   fields.statusReason(),
-                  fields.publicData().toString(),
+                  new JsonObject(fields.publicData().toString()),
                   fields.secretFields().toArray(String[]::new),
                   Buffer.buffer(fields.sealed()),
                   fields.masterKeyId(),
@@ -95,7 +96,7 @@ public class CredentialRepository {
                   fields.name(),
                   fields.status(),
                   fields.statusReason(),
-                  fields.publicData().toString(),
+                  new JsonObject(fields.publicData().toString()),
                   fields.secretFields().toArray(String[]::new),
                   Buffer.buffer(fields.sealed()),
                   fields.masterKeyId(),

@@ -69,6 +69,12 @@ class WorkflowValidatorTest {
         .extracting(FieldError::pointer)
         .containsExactlyInAnyOrder("/nodes/0/parameters/method", "/nodes/0/parameters/url");
     assertThat(errors).extracting(FieldError::nodeId).containsOnly("call");
+    assertThat(errors)
+        .filteredOn(e -> e.pointer().endsWith("/method"))
+        .extracting(FieldError::message)
+        .singleElement()
+        .asString()
+        .startsWith("does not have a value in the enumeration");
   }
 
   @Test

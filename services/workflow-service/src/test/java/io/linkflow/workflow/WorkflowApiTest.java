@@ -452,6 +452,45 @@ class WorkflowApiTest {
   }
 
   @Test
+  void concurrentRequestsWithOneIdempotencyKeyStartOneExecution() throws Exception {
+    String id = create(MANUAL);
+    String key = "burst-" + UUID.randomUUID();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+    try (TopicWatcher triggers = TopicWatcher.watch(Topic.WORKFLOW_TRIGGERS.topicName())) {
+      List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        answers.add(
+            pool.submit(
+                () ->
+                    as(editor)
+                        .header("Idempotency-Key", key)
+                        .post("/api/v1/workflows/" + id + "/execute")
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .<String>path("executionId")));
+      }
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      for (var answer : answers) {
+        ids.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(ids).hasSize(1);
+      String executionId = ids.iterator().next();
+      triggers.first(
+          CloudEventHeaders.TYPE,
+          EventTypes.EXECUTION_REQUESTED_V1.cloudEventType(),
+          CloudEventHeaders.SUBJECT,
+          executionId,
+          WAIT);
+      assertThat(triggers.poll(Duration.ofSeconds(2)))
+          .filteredOn(r -> executionId.equals(r.key()))
+          .isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void foldersTagsAndSearchFindWorkflows() {
     String folder =
         as(editor)

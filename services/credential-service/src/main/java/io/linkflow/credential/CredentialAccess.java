@@ -72,11 +72,9 @@ public class CredentialAccess {
     return pool.withTransaction(
             tx ->
                 credentials
-                    .find(tx, workspaceId, id, false)
+                    .require(tx, workspaceId, id, false)
                     .flatMap(
-                        found -> {
-                          StoredCredential credential =
-                              found.orElseThrow(CredentialService::notFound);
+                        credential -> {
                           Outcome outcome = open(credential);
                           return audit(tx, credential, actor, context, outcome)
                               .replaceWith(outcome);

@@ -32,26 +32,26 @@ public class CredentialEvents {
   }
 
   /**
-   * {@code type} (credential.created, updated, deleted, connected, refresh_failed) on
-   * credential.events, and the same action on audit.log.
+   * {@code type} (credential.created, updated, deleted, connected, refresh_failed) about {@code
+   * credential} as it now is (as it was, for a deletion) on credential.events, and the same action
+   * on audit.log.
    */
   public Uni<Void> changed(
       SqlClient tx,
       EventType<CredentialChangedV1> type,
-      UUID workspaceId,
-      UUID id,
-      String name,
-      String credentialType,
-      String status,
+      StoredCredential credential,
       String actor,
       Map<String, String> details) {
+    UUID workspaceId = credential.workspaceId();
+    UUID id = credential.id();
     return outbox
         .append(
             tx,
             type,
             id.toString(),
             workspaceId.toString(),
-            new CredentialChangedV1(id, workspaceId, name, credentialType, status, actor))
+            new CredentialChangedV1(
+                id, workspaceId, credential.name(), credential.type(), credential.status(), actor))
         .call(() -> audit(tx, type.name(), workspaceId, id, actor, SUCCESS, details))
         .replaceWithVoid();
   }

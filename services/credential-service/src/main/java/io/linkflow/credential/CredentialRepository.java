@@ -52,26 +52,11 @@ public class CredentialRepository {
   public Uni<Void> insert(
       SqlClient tx, UUID workspaceId, UUID id, String type, Fields fields, String actor) {
     return tx.preparedQuery(
-            "INSERT INTO credential (id, workspace_id, name, type, status, status_reason,"
+            "INSERT INTO credential (workspace_id, id, type, name, status, status_reason,"
                 + " public_data, secret_fields, data_sealed, master_key_id, token_expires_at,"
                 + " created_by, updated_by)"
                 + " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $12)")
-        .execute(
-            Tuple.from(
-                new Object[] {
-                  id,
-                  workspaceId,
-                  fields.name(),
-                  type,
-                  fields.status(),
-                  fields.statusReason(),
-                  new JsonObject(fields.publicData().toString()),
-                  fields.secretFields().toArray(String[]::new),
-                  Buffer.buffer(fields.sealed()),
-                  fields.masterKeyId(),
-                  offset(fields.tokenExpiresAt()),
-                  actor
-                }))
+        .execute(write(workspaceId, id, type, fields, actor))
         .replaceWithVoid();
   }
 
@@ -87,22 +72,7 @@ public class CredentialRepository {
                 + " master_key_id = $10, token_expires_at = $11, updated_by = $12,"
                 + " refresh_claimed_until = NULL, version = version + 1, updated_at = now()"
                 + " WHERE workspace_id = $1 AND id = $2 AND version = $3")
-        .execute(
-            Tuple.from(
-                new Object[] {
-                  workspaceId,
-                  id,
-                  version,
-                  fields.name(),
-                  fields.status(),
-                  fields.statusReason(),
-                  new JsonObject(fields.publicData().toString()),
-                  fields.secretFields().toArray(String[]::new),
-                  Buffer.buffer(fields.sealed()),
-                  fields.masterKeyId(),
-                  offset(fields.tokenExpiresAt()),
-                  actor
-                }))
+        .execute(write(workspaceId, id, version, fields, actor))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -115,6 +85,12 @@ public class CredentialRepository {
                 + " WHERE workspace_id = $1 AND id = $2 AND version = $3")
         .execute(Tuple.from(new Object[] {workspaceId, id, version, status, reason}))
         .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The credential, or a 404 problem when it is not in {@code workspaceId}. */
+  public Uni<StoredCredential> require(SqlClient client, UUID workspaceId, UUID id, boolean lock) {
+    return find(client, workspaceId, id, lock)
+        .map(found -> found.orElseThrow(CredentialService::notFound));
   }
 
   public Uni<Optional<StoredCredential>> find(
@@ -190,6 +166,25 @@ public class CredentialRepository {
                   row -> claimed.add(new UUID[] {row.getUUID("workspace_id"), row.getUUID("id")}));
               return claimed;
             });
+  }
+
+  /** $1–$3 as given, then the written fields ($4–$11) and the actor ($12). */
+  private static Tuple write(UUID workspaceId, UUID id, Object third, Fields fields, String actor) {
+    return Tuple.from(
+        new Object[] {
+          workspaceId,
+          id,
+          third,
+          fields.name(),
+          fields.status(),
+          fields.statusReason(),
+          new JsonObject(fields.publicData().toString()),
+          fields.secretFields().toArray(String[]::new),
+          Buffer.buffer(fields.sealed()),
+          fields.masterKeyId(),
+          offset(fields.tokenExpiresAt()),
+          actor
+        });
   }
 
   private StoredCredential read(Row row) {

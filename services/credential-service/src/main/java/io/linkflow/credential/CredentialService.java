@@ -89,20 +89,12 @@ public class CredentialService {
             tx ->
                 credentials
                     .insert(tx, workspaceId, id, created.name(), stored, actor)
+                    .flatMap(ignored -> credentials.require(tx, workspaceId, id, false))
                     .call(
-                        () ->
+                        credential ->
                             events.changed(
-                                tx,
-                                EventTypes.CREDENTIAL_CREATED_V1,
-                                workspaceId,
-                                id,
-                                stored.name(),
-                                created.name(),
-                                stored.status(),
-                                actor,
-                                Map.of()))
-                    .flatMap(ignored -> credentials.find(tx, workspaceId, id, false))
-                    .map(found -> found.orElseThrow().view()))
+                                tx, EventTypes.CREDENTIAL_CREATED_V1, credential, actor, Map.of()))
+                    .map(StoredCredential::view))
         .onFailure(CredentialService::isUniqueViolation)
         .transform(e -> nameTaken(name));
   }
@@ -119,8 +111,8 @@ public class CredentialService {
   }
 
   public Uni<Credential> get(UUID workspaceId, UUID id) {
-    return pool.withConnection(c -> credentials.find(c, workspaceId, id, false))
-        .map(found -> found.orElseThrow(CredentialService::notFound).view());
+    return pool.withConnection(c -> credentials.require(c, workspaceId, id, false))
+        .map(StoredCredential::view);
   }
 
   /**
@@ -138,10 +130,9 @@ public class CredentialService {
     return pool.withTransaction(
             tx ->
                 credentials
-                    .find(tx, workspaceId, id, true)
+                    .require(tx, workspaceId, id, true)
                     .flatMap(
-                        found -> {
-                          StoredCredential current = found.orElseThrow(CredentialService::notFound);
+                        current -> {
                           if (typeName != null && !typeName.equals(current.type())) {
                             throw new ProblemException(
                                 Problem.of(
@@ -168,20 +159,16 @@ public class CredentialService {
                                   merged);
                           return credentials
                               .update(tx, workspaceId, id, current.version(), stored, actor)
+                              .flatMap(ignored -> credentials.require(tx, workspaceId, id, false))
                               .call(
-                                  () ->
+                                  updated ->
                                       events.changed(
                                           tx,
                                           EventTypes.CREDENTIAL_UPDATED_V1,
-                                          workspaceId,
-                                          id,
-                                          stored.name(),
-                                          type.name(),
-                                          stored.status(),
+                                          updated,
                                           actor,
-                                          changes(current, stored, patch)))
-                              .flatMap(ignored -> credentials.find(tx, workspaceId, id, false))
-                              .map(updated -> updated.orElseThrow().view());
+                                          changes(current, updated, patch)))
+                              .map(StoredCredential::view);
                         }))
         .onFailure(CredentialService::isUniqueViolation)
         .transform(e -> nameTaken(name));
@@ -191,10 +178,9 @@ public class CredentialService {
     return pool.withTransaction(
         tx ->
             credentials
-                .find(tx, workspaceId, id, true)
+                .require(tx, workspaceId, id, true)
                 .flatMap(
-                    found -> {
-                      StoredCredential current = found.orElseThrow(CredentialService::notFound);
+                    current -> {
                       return credentials
                           .delete(tx, workspaceId, id)
                           .call(
@@ -202,11 +188,7 @@ public class CredentialService {
                                   events.changed(
                                       tx,
                                       EventTypes.CREDENTIAL_DELETED_V1,
-                                      workspaceId,
-                                      id,
-                                      current.name(),
-                                      current.type(),
-                                      current.status(),
+                                      current,
                                       actor,
                                       Map.of()));
                     }));
@@ -285,12 +267,12 @@ public class CredentialService {
   }
 
   private static Map<String, String> changes(
-      StoredCredential current, CredentialRepository.Fields stored, ObjectNode patch) {
+      StoredCredential current, StoredCredential updated, ObjectNode patch) {
     List<String> fields = new ArrayList<>();
     patch.fieldNames().forEachRemaining(fields::add);
     Map<String, String> details = new java.util.LinkedHashMap<>();
     details.put("fields", fields.stream().sorted().collect(Collectors.joining(",")));
-    if (!current.name().equals(stored.name())) {
+    if (!current.name().equals(updated.name())) {
       details.put("renamedFrom", current.name());
     }
     return details;

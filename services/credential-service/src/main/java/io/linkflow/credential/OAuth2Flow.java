@@ -84,10 +84,9 @@ public class OAuth2Flow {
     return pool.withTransaction(
         tx ->
             credentials
-                .find(tx, workspaceId, id, false)
+                .require(tx, workspaceId, id, false)
                 .flatMap(
-                    found -> {
-                      StoredCredential credential = found.orElseThrow(CredentialService::notFound);
+                    credential -> {
                       requireAuthorizationCode(credential);
                       ObjectNode data = service.open(credential);
                       byte[] sealed = secrets.sealVerifier(workspaceId, stateHash, verifier);
@@ -220,24 +219,19 @@ public class OAuth2Flow {
                       CredentialRepository.Fields stored =
                           service.stored(
                               workspaceId, id, type, current.name(), Credential.READY, null, data);
-                      Uni<Void> announced =
-                          announce
-                              ? events.changed(
-                                  tx,
-                                  EventTypes.CREDENTIAL_CONNECTED_V1,
-                                  workspaceId,
-                                  id,
-                                  current.name(),
-                                  current.type(),
-                                  Credential.READY,
-                                  actor,
-                                  Map.of())
-                              : Uni.createFrom().voidItem();
                       return credentials
                           .update(tx, workspaceId, id, current.version(), stored, actor)
-                          .call(() -> announced)
-                          .flatMap(ignored -> credentials.find(tx, workspaceId, id, false))
-                          .map(updated -> updated.orElseThrow());
+                          .flatMap(ignored -> credentials.require(tx, workspaceId, id, false))
+                          .call(
+                              updated ->
+                                  announce
+                                      ? events.changed(
+                                          tx,
+                                          EventTypes.CREDENTIAL_CONNECTED_V1,
+                                          updated,
+                                          actor,
+                                          Map.of())
+                                      : Uni.createFrom().voidItem());
                     }));
   }
 

@@ -183,16 +183,16 @@ public class TokenRefresher {
                     .call(
                         changed ->
                             changed
-                                ? events.changed(
-                                    tx,
-                                    EventTypes.CREDENTIAL_REFRESH_FAILED_V1,
-                                    credential.workspaceId(),
-                                    credential.id(),
-                                    credential.name(),
-                                    credential.type(),
-                                    Credential.NEEDS_RECONNECT,
-                                    CredentialEvents.SERVICE_ACTOR,
-                                    Map.of("reason", reason))
+                                ? credentials
+                                    .require(tx, credential.workspaceId(), credential.id(), false)
+                                    .call(
+                                        updated ->
+                                            events.changed(
+                                                tx,
+                                                EventTypes.CREDENTIAL_REFRESH_FAILED_V1,
+                                                updated,
+                                                CredentialEvents.SERVICE_ACTOR,
+                                                Map.of("reason", reason)))
                                 : Uni.createFrom().voidItem()))
         .replaceWith(false);
   }

@@ -53,6 +53,18 @@ final class Api {
         .post("/internal/v1/credentials/" + id + "/decrypt");
   }
 
+  /** The stored ciphertext of credential {@code id}. */
+  static byte[] sealed(io.vertx.mutiny.sqlclient.Pool pool, String id) {
+    return pool.preparedQuery("SELECT data_sealed FROM credential WHERE id = $1")
+        .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(id)))
+        .await()
+        .atMost(WAIT)
+        .iterator()
+        .next()
+        .getBuffer("data_sealed")
+        .getBytes();
+  }
+
   /** The next audit.log record about {@code id} with {@code action}, skipping others about it. */
   static AuditRecordedV1 audit(TopicWatcher audit, String id, String action) {
     long deadline = System.nanoTime() + WAIT.toNanos();

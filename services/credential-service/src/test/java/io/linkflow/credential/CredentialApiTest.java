@@ -318,15 +318,7 @@ class CredentialApiTest {
   }
 
   private com.fasterxml.jackson.databind.node.ObjectNode stored(String id) {
-    byte[] sealed =
-        pool.preparedQuery("SELECT data_sealed FROM credential WHERE id = $1")
-            .execute(Tuple.of(UUID.fromString(id)))
-            .await()
-            .atMost(WAIT)
-            .iterator()
-            .next()
-            .getBuffer("data_sealed")
-            .getBytes();
+    byte[] sealed = Api.sealed(pool, id);
     return secrets.open(workspace, UUID.fromString(id), sealed);
   }
 }

@@ -99,15 +99,7 @@ class DecryptTest {
   @Test
   void aTamperedCiphertextIsRefusedNotDecryptedIntoGarbageAndTheFailureIsAudited() {
     String id = createdId(owner, "Tampered", "httpBearerToken", Map.of("token", "tok-5521"));
-    byte[] sealed =
-        pool.preparedQuery("SELECT data_sealed FROM credential WHERE id = $1")
-            .execute(Tuple.of(UUID.fromString(id)))
-            .await()
-            .atMost(WAIT)
-            .iterator()
-            .next()
-            .getBuffer("data_sealed")
-            .getBytes();
+    byte[] sealed = Api.sealed(pool, id);
     sealed[sealed.length - 5] ^= 0x01;
     pool.preparedQuery("UPDATE credential SET data_sealed = $2 WHERE id = $1")
         .execute(Tuple.of(UUID.fromString(id), Buffer.buffer(sealed)))

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.linkflow.security.crypto.EnvelopeCipher;
 import io.linkflow.security.crypto.MasterKeyRewrapper;
+import io.linkflow.security.crypto.MasterKeyRotation;
 import io.linkflow.security.crypto.SecretCipher;
 import io.linkflow.testing.RealInfrastructure;
 import io.linkflow.testing.TestIssuer;
@@ -50,7 +51,7 @@ class KeyRotationTest {
   }
 
   @Inject Pool pool;
-  @Inject CredentialSecrets secrets;
+  @Inject MasterKeyRotation rotation;
 
   @Test
   void credentialsUnderTheOldKeyAreRewrappedAndStillDecrypt() {
@@ -78,7 +79,7 @@ class KeyRotationTest {
     String owner = TestIssuer.get().token(UUID.randomUUID(), workspace, "owner");
     String fresh = Api.createdId(owner, "Fresh", "httpBearerToken", Map.of("token", "new"));
 
-    int rewrapped = secrets.rewrapper().rewrapAll().await().atMost(WAIT);
+    int rewrapped = rotation.rewrapper().rewrapAll().await().atMost(WAIT);
 
     assertThat(rewrapped).isGreaterThanOrEqualTo(ids.length);
     SecretCipher newKeyOnly = SecretCipher.of("credential", NEW_KEY, 2);
@@ -95,7 +96,7 @@ class KeyRotationTest {
         .then()
         .statusCode(200)
         .body("data.token", equalTo("old-" + (ids.length - 1)));
-    assertThat(secrets.rewrapper().rewrapAll().await().atMost(WAIT)).isZero();
+    assertThat(rotation.rewrapper().rewrapAll().await().atMost(WAIT)).isZero();
     assertThat(
             new String(
                 row(ids[0]).getBuffer("data_sealed").getBytes(), StandardCharsets.ISO_8859_1))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linkflow.security.crypto.EnvelopeCipher;
 import io.linkflow.security.crypto.MasterKeyRewrapper;
+import io.linkflow.security.crypto.MasterKeyRotation;
 import io.linkflow.security.crypto.SecretCipher;
 import io.linkflow.testing.RealInfrastructure;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,7 +39,7 @@ class SecretRewrapTest {
           "linkflow.variable.master-keys", OLD_KEY + "," + NEW_KEY,
           "linkflow.variable.master-key-primary", "2",
           // the test drives the rewrap itself
-          "linkflow.variable.rewrap-interval", "off");
+          "linkflow.secrets.rewrap-interval", "off");
     }
   }
 
@@ -46,7 +47,7 @@ class SecretRewrapTest {
 
   @Inject Pool pool;
   @Inject SecretCipher cipher;
-  @Inject VariableSecrets secrets;
+  @Inject MasterKeyRotation rotation;
 
   @Test
   void valuesUnderTheOldKeyAreRewrappedAndStillOpen() {
@@ -67,7 +68,7 @@ class SecretRewrapTest {
           .atMost(WAIT);
     }
 
-    int rewrapped = secrets.rewrapper().rewrapAll().await().atMost(WAIT);
+    int rewrapped = rotation.rewrapper().rewrapAll().await().atMost(WAIT);
 
     assertThat(rewrapped).isGreaterThanOrEqualTo(ids.length);
     for (int i = 0; i < ids.length; i++) {
@@ -90,6 +91,6 @@ class SecretRewrapTest {
                       ("variable/" + workspace + "/" + ids[i]).getBytes(StandardCharsets.UTF_8)))
           .isEqualTo(("secret-" + i).getBytes(StandardCharsets.UTF_8));
     }
-    assertThat(secrets.rewrapper().rewrapAll().await().atMost(WAIT)).isZero();
+    assertThat(rotation.rewrapper().rewrapAll().await().atMost(WAIT)).isZero();
   }
 }

@@ -3,6 +3,7 @@ package io.linkflow.credential;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.linkflow.common.db.PgErrors;
 import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.ProblemException;
 import io.linkflow.common.paging.Cursor;
@@ -15,7 +16,6 @@ import io.linkflow.security.crypto.CiphertextRejectedException;
 import io.linkflow.security.crypto.EnvelopeCipher;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -95,7 +95,7 @@ public class CredentialService {
                             events.changed(
                                 tx, EventTypes.CREDENTIAL_CREATED_V1, credential, actor, Map.of()))
                     .map(StoredCredential::view))
-        .onFailure(CredentialService::isUniqueViolation)
+        .onFailure(PgErrors::uniqueViolation)
         .transform(e -> nameTaken(name));
   }
 
@@ -170,7 +170,7 @@ public class CredentialService {
                                           changes(current, updated, patch)))
                               .map(StoredCredential::view);
                         }))
-        .onFailure(CredentialService::isUniqueViolation)
+        .onFailure(PgErrors::uniqueViolation)
         .transform(e -> nameTaken(name));
   }
 
@@ -315,9 +315,5 @@ public class CredentialService {
     return new ProblemException(
         Problem.of(409, "A credential named " + name.trim() + " already exists in this workspace.")
             .withErrors(List.of(new Problem.FieldError("/name", "already used"))));
-  }
-
-  private static boolean isUniqueViolation(Throwable e) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 }

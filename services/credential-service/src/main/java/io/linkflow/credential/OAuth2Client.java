@@ -2,7 +2,9 @@ package io.linkflow.credential;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linkflow.security.net.OutboundGuard;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -49,13 +51,16 @@ public class OAuth2Client {
   private final HttpClient http;
   private final Duration timeout;
   private final ObjectMapper json;
+  private final OutboundGuard guard;
 
   public OAuth2Client(
       @ConfigProperty(name = "linkflow.credential.oauth2.http-timeout", defaultValue = "10s")
           Duration timeout,
-      ObjectMapper json) {
+      ObjectMapper json,
+      OutboundGuard guard) {
     this.timeout = timeout;
     this.json = json;
+    this.guard = guard;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(timeout)
@@ -63,7 +68,11 @@ public class OAuth2Client {
             .build();
   }
 
-  /** POSTs {@code form} to {@code tokenUrl}; fails with {@link TokenEndpointException}. */
+  /**
+   * POSTs {@code form} to {@code tokenUrl}; fails with {@link TokenEndpointException}. The URL must
+   * pass the {@link OutboundGuard} (no internal addresses) — checked on a worker thread, since it
+   * resolves the host.
+   */
   public Uni<Tokens> token(String tokenUrl, Map<String, String> form) {
     URI uri;
     try {
@@ -85,8 +94,24 @@ public class OAuth2Client {
             .build();
     // continue on the caller's Vert.x context (request id in the log, the reactive SQL client)
     io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    URI target = uri;
     return Uni.createFrom()
-        .completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+        .item(
+            () -> {
+              try {
+                guard.check(target);
+              } catch (OutboundGuard.RefusedException refused) {
+                throw new TokenEndpointException(
+                    "the token URL cannot be called: " + refused.getMessage(), true);
+              }
+              return target;
+            })
+        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        .chain(
+            checked ->
+                Uni.createFrom()
+                    .completionStage(
+                        () -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString())))
         .emitOn(
             context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run()))
         .onFailure(e -> !(e instanceof TokenEndpointException))

@@ -184,6 +184,35 @@ class OAuth2FlowTest {
   }
 
   @Test
+  void aTokenUrlOnAnInternalNetworkIsNeverCalled() {
+    String id =
+        createdId(
+            editor,
+            "Metadata grab",
+            "oauth2AuthorizationCode",
+            Map.of(
+                "authorizationUrl",
+                provider.authorizationUrl(),
+                "tokenUrl",
+                "http://169.254.169.254/latest/meta-data/token",
+                "clientId",
+                FakeOAuth2Provider.CLIENT_ID,
+                "clientSecret",
+                FakeOAuth2Provider.CLIENT_SECRET));
+    Map<String, String> query = authorize(id);
+    String code = provider.consent(query.get("code_challenge"), query.get("redirect_uri"));
+    callback(code, query.get("state"))
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("detail", containsString("internal address (169.254.169.254)"));
+    as(editor)
+        .get("/api/v1/credentials/" + id)
+        .then()
+        .body("status", equalTo("pending_authorization"));
+  }
+
+  @Test
   void deniedUnknownAndMissingStatesAre400AndADeniedStateIsSpent() {
     String id = oauthCredential("Denied");
     callback("any", "no-such-state").then().statusCode(400).contentType("application/problem+json");

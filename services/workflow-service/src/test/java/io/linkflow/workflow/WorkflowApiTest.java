@@ -160,7 +160,9 @@ class WorkflowApiTest {
         .body("errors.find { it.pointer == '/nodes/1/type' }.nodeId", equalTo("b"))
         .body(
             "errors.find { it.pointer == '/nodes/2/credentials/httpBearerToken' }.message",
-            containsString("required because authentication is httpBearerToken"))
+            containsString(
+                "a credential of type httpBearerToken is required because authentication is"
+                    + " httpBearerToken"))
         .body("errors.find { it.pointer == '/connections' }.message", containsString("cycle"));
     as(editor).get("/api/v1/workflows?q=Broken").then().body("items", hasSize(0));
   }
@@ -223,6 +225,20 @@ class WorkflowApiTest {
                     .await()
                     .atMost(WAIT));
     assertThat(refused).hasMessageContaining("immutable");
+  }
+
+  @Test
+  void locationNamesTheAddressTheCallerUsedBehindTheEdge() {
+    as(editor)
+        .header("X-Forwarded-Proto", "https")
+        .header("X-Forwarded-Host", "api.linkflow.example")
+        .body(MANUAL)
+        .post("/api/v1/workflows")
+        .then()
+        .statusCode(201)
+        .header(
+            "Location",
+            org.hamcrest.Matchers.startsWith("https://api.linkflow.example/api/v1/workflows/"));
   }
 
   @Test
@@ -402,9 +418,11 @@ class WorkflowApiTest {
       assertThat(request.mode()).isEqualTo("manual");
       assertThat(request.input()).isEqualTo("[{\"orderId\":42}]");
 
-      // without a key, every call is a new execution
+      // without a key, every call is a new execution; no body (and no Content-Type) is fine
       String other =
-          as(editor)
+          given()
+              .auth()
+              .oauth2(editor)
               .post("/api/v1/workflows/" + id + "/execute")
               .then()
               .statusCode(202)

@@ -339,6 +339,7 @@ public class WorkflowResource {
 
   @POST
   @Path("/{id}/execute")
+  @Consumes(MediaType.WILDCARD)
   @PermissionsAllowed("workflows:write")
   @Operation(
       summary =
@@ -354,16 +355,35 @@ public class WorkflowResource {
   public Uni<Response> execute(
       @PathParam("id") String id,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
-      JsonNode body) {
+      String body) {
     UUID workspace = tenant.requireWorkspace();
     tenant.requireRole(Roles.EDITOR);
+    JsonNode input = executeBody(body);
     return workflows
-        .execute(workspace, uuid(id, "id"), actor(), idempotencyKey, body)
+        .execute(workspace, uuid(id, "id"), actor(), idempotencyKey, input)
         .map(
             (Execution accepted) ->
                 Response.accepted(accepted)
                     .location(URI.create("/api/v1/executions/" + accepted.executionId()))
                     .build());
+  }
+
+  /** The optional execute body: nothing, or a JSON object (whatever Content-Type says). */
+  private JsonNode executeBody(String body) {
+    if (body == null || body.isBlank()) {
+      return null;
+    }
+    try {
+      JsonNode parsed = mapper.readTree(body);
+      if (!parsed.isObject()) {
+        throw new ProblemException(
+            Problem.of(400, "The body is a JSON object: {\"input\": …}, or empty.")
+                .withErrors(List.of(new Problem.FieldError("", "a JSON object"))));
+      }
+      return parsed;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ProblemException(400, "The body is not JSON: " + e.getOriginalMessage());
+    }
   }
 
   private WorkflowInput merge(WorkflowRow current, ObjectNode patch) {

@@ -335,7 +335,7 @@ public final class WorkflowValidator {
         errors.add(
             new FieldError(
                 at + "/credentials/" + requirement.name(),
-                "a " + requirement.name() + " credential is required" + why,
+                "a credential of type " + requirement.name() + " is required" + why,
                 id));
       }
     }
@@ -376,8 +376,8 @@ public final class WorkflowValidator {
           new Connection(
               new Connection.End(connection.from().node(), connection.from().portOrMain()),
               new Connection.End(connection.to().node(), connection.to().portOrMain()));
-      boolean ok = end(normalized.from(), true, byId, at + "/from", errors);
-      ok &= end(normalized.to(), false, byId, at + "/to", errors);
+      boolean ok = end(normalized.from(), true, normalized.to().node(), byId, at + "/from", errors);
+      ok &= end(normalized.to(), false, normalized.from().node(), byId, at + "/to", errors);
       String key =
           normalized.from().node()
               + "/"
@@ -399,9 +399,14 @@ public final class WorkflowValidator {
     return connections;
   }
 
+  /**
+   * Checks one end of a connection; a missing node is reported on the node at the other end (the
+   * one that exists), so the editor can show it there.
+   */
   private boolean end(
       Connection.End end,
       boolean from,
+      String otherNode,
       Map<String, Node> byId,
       String at,
       List<FieldError> errors) {
@@ -410,7 +415,7 @@ public final class WorkflowValidator {
           new FieldError(
               at + "/node",
               end.node() == null ? "required" : "no node has the id " + end.node(),
-              end.node()));
+              byId.containsKey(otherNode) ? otherNode : null));
       return false;
     }
     Node node = byId.get(end.node());

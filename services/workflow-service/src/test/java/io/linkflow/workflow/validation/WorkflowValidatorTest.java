@@ -113,6 +113,10 @@ class WorkflowValidatorTest {
         .filteredOn(e -> e.pointer().equals("/connections/2/to/node"))
         .extracting(FieldError::message)
         .containsExactly("no node has the id ghost");
+    assertThat(errors)
+        .filteredOn(e -> e.pointer().equals("/connections/2/to/node"))
+        .extracting(FieldError::nodeId)
+        .containsExactly("hook");
   }
 
   @Test
@@ -173,7 +177,7 @@ class WorkflowValidatorTest {
         .containsExactly(
             new FieldError(
                 "/nodes/0/credentials/httpBasicAuth",
-                "a httpBasicAuth credential is required because authentication is httpBasicAuth",
+                "a credential of type httpBasicAuth is required because authentication is httpBasicAuth",
                 "call"));
     assertThat(
             validate(

@@ -3,14 +3,13 @@ package io.linkflow.workflow;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.linkflow.testing.OpenApiContract;
 import io.linkflow.testing.RealInfrastructure;
 import io.linkflow.testing.TestIssuer;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -88,31 +87,8 @@ class ApiContractTest {
   }
 
   private static List<Operation> operations() {
-    JsonPath openapi =
-        given()
-            .accept("application/json")
-            .get("/openapi?format=json")
-            .then()
-            .statusCode(200)
-            .extract()
-            .jsonPath();
-    Map<String, Map<String, Map<String, Object>>> paths = openapi.getMap("paths");
-    List<Operation> operations = new ArrayList<>();
-    paths.forEach(
-        (path, methods) -> {
-          if (!path.startsWith("/api/v1/")) {
-            return;
-          }
-          methods.forEach(
-              (method, operation) -> {
-                assertThat(operation).as(method + " " + path).containsKeys("summary", "tags");
-                @SuppressWarnings("unchecked")
-                Map<String, Object> responses = (Map<String, Object>) operation.get("responses");
-                assertThat(responses).as(method + " " + path).containsKey("401");
-                operations.add(
-                    new Operation(method.toUpperCase(), path, !method.equalsIgnoreCase("get")));
-              });
-        });
-    return operations;
+    return OpenApiContract.operations(List.of("/api/v1/"), Set.of()).stream()
+        .map(o -> new Operation(o.method(), o.path(), !o.reads()))
+        .toList();
   }
 }

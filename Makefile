@@ -24,7 +24,7 @@ SERVICES := auth user workflow execution executor node credential variable webho
 SERVICE_JARS := $(foreach s,$(SERVICES),services/$(s)-service/target/quarkus-app/quarkus-run.jar)
 
 .PHONY: help build test lint fmt clean infra-up infra-down infra-status db-migrate run-local stop \
-        check-outage rotate-keys bench logs docker-build docker-push k8s-deploy helm-install helm-upgrade
+        check-outage rotate-keys rotate-secrets bench logs docker-build docker-push k8s-deploy helm-install helm-upgrade
 
 help: ## List the targets
 	@echo "LinkFlow — make targets (JDK: $(JAVA_HOME))"
@@ -80,6 +80,9 @@ check-outage: $(STACK_CP_FILE) ## With run-local up: stop Kafka, expect 503 ever
 
 rotate-keys: ## With run-local up: rotate auth-service's token signing key (operator client)
 	@deployments/local/rotate-keys.sh
+
+rotate-secrets: ## With run-local up: rewrap secret variables and credentials under the primary master key now
+	@deployments/local/rotate-secrets.sh
 
 bench: ## With run-local up: benchmarks that print figures (deployments/bench)
 	@curl -sf localhost:8101/health/ready >/dev/null || { echo "Start the platform first: make run-local" >&2; exit 2; }

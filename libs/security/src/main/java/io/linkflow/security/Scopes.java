@@ -30,6 +30,11 @@ public final class Scopes {
   /** Internal: rotate auth-service's token signing keys (the operator client). */
   public static final String SIGNING_KEYS_ROTATE = "signing-keys:rotate";
 
+  /**
+   * Internal: rewrap a service's secrets under its primary master key now (the operator client).
+   */
+  public static final String SECRETS_REWRAP = "secrets:rewrap";
+
   /** The public-API areas an API key can be scoped to. */
   public static final List<String> AREAS =
       List.of(
@@ -50,7 +55,8 @@ public final class Scopes {
           "billing");
 
   /** Scopes only service clients may hold. */
-  public static final Set<String> INTERNAL = Set.of(CREDENTIALS_DECRYPT, SIGNING_KEYS_ROTATE);
+  public static final Set<String> INTERNAL =
+      Set.of(CREDENTIALS_DECRYPT, SIGNING_KEYS_ROTATE, SECRETS_REWRAP);
 
   private Scopes() {}
 

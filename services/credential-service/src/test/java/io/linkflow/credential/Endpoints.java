@@ -78,7 +78,8 @@ final class Endpoints {
               "POST",
               "/internal/v1/credentials/{id}/decrypt",
               "credentials:decrypt",
-              w -> Map.of("workspaceId", w.toString())));
+              w -> Map.of("workspaceId", w.toString())),
+          new Endpoint("POST", "/internal/v1/secrets/rewrap", "secrets:rewrap", w -> null));
 
   private Endpoints() {}
 }

@@ -77,6 +77,16 @@ public final class MasterKeyRewrapper {
           + " <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED";
     }
 
+    String countOthers() {
+      return "SELECT count(*) FROM "
+          + table
+          + " WHERE ("
+          + condition
+          + ") AND "
+          + keyIdColumn
+          + " <> $1";
+    }
+
     String update() {
       return "UPDATE "
           + table
@@ -118,6 +128,25 @@ public final class MasterKeyRewrapper {
       total = total.flatMap(sum -> rewrapAll(column).map(done -> sum + done));
     }
     return total;
+  }
+
+  /** How many ciphertexts are still wrapped by another key than the primary one. */
+  public Uni<Long> remaining() {
+    int primary = cipher.primaryKeyId();
+    Uni<Long> total = Uni.createFrom().item(0L);
+    for (SealedColumn column : columns) {
+      total =
+          total.flatMap(
+              sum ->
+                  pool.preparedQuery(column.countOthers())
+                      .execute(Tuple.of(primary))
+                      .map(rows -> sum + rows.iterator().next().getLong(0)));
+    }
+    return total;
+  }
+
+  public int primaryKeyId() {
+    return cipher.primaryKeyId();
   }
 
   private Uni<Integer> rewrapAll(SealedColumn column) {

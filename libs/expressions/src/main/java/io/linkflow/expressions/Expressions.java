@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,8 +184,7 @@ public final class Expressions {
     int mark = pointer.length();
     if (node.isObject()) {
       ObjectNode copy = JsonNodeFactory.instance.objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         pointer.append('/').append(e.getKey().replace("~", "~0").replace("/", "~1"));
         copy.set(e.getKey(), resolve(e.getValue(), scope, pointer));
         pointer.setLength(mark);

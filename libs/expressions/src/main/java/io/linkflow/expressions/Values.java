@@ -11,7 +11,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +35,7 @@ final class Values {
     switch (node.getNodeType()) {
       case OBJECT -> {
         Map<String, Object> map = new LinkedHashMap<>(Math.max(4, node.size() * 2));
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
           map.put(e.getKey(), toJsonata(e.getValue()));
         }
         return Collections.unmodifiableMap(map);

@@ -87,6 +87,16 @@ class ExpressionsTest {
   }
 
   @Test
+  void aFunctionIsNotAParameterValue() {
+    ExpressionException e =
+        catchThrowableOfType(ExpressionException.class, () -> eval("x {{ $uppercase }}"));
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "position 5: the result is a function, not a value (call it with its arguments)");
+    assertThat(eval("{{ $uppercase($json.a.b) }}").textValue()).isEqualTo("DEEP");
+  }
+
+  @Test
   void interpolationPrintsValuesIntoTheText() {
     assertThat(
             eval("Total {{ $json.amount * 1.2 }} ({{ $json.amount > 5 }}) {{ $json.a.b }}"

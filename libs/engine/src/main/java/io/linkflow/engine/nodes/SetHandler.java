@@ -154,7 +154,10 @@ public final class SetHandler implements NodeHandler {
   private static JsonNode number(BigDecimal n) {
     BigDecimal s = n.stripTrailingZeros();
     if (s.scale() <= 0 && s.precision() - s.scale() <= 18) {
-      return JsonNodeFactory.instance.numberNode(s.longValueExact());
+      long l = s.longValueExact();
+      return l == (int) l
+          ? JsonNodeFactory.instance.numberNode((int) l)
+          : JsonNodeFactory.instance.numberNode(l);
     }
     double d = n.doubleValue();
     return Double.isFinite(d) && BigDecimal.valueOf(d).compareTo(n) == 0

@@ -35,6 +35,9 @@ public final class Scopes {
    */
   public static final String SECRETS_REWRAP = "secrets:rewrap";
 
+  /** Internal: read any immutable workflow version (execution-service, to run what was pinned). */
+  public static final String WORKFLOW_VERSIONS_READ = "workflow-versions:read";
+
   /** The public-API areas an API key can be scoped to. */
   public static final List<String> AREAS =
       List.of(
@@ -56,7 +59,7 @@ public final class Scopes {
 
   /** Scopes only service clients may hold. */
   public static final Set<String> INTERNAL =
-      Set.of(CREDENTIALS_DECRYPT, SIGNING_KEYS_ROTATE, SECRETS_REWRAP);
+      Set.of(CREDENTIALS_DECRYPT, SIGNING_KEYS_ROTATE, SECRETS_REWRAP, WORKFLOW_VERSIONS_READ);
 
   private Scopes() {}
 

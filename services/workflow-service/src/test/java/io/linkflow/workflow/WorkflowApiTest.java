@@ -603,6 +603,62 @@ class WorkflowApiTest {
   }
 
   @Test
+  void aServiceReadsAPinnedVersionByIdEvenAfterTheWorkflowMovedOn() {
+    String id = create(webhookWorkflow("Pinned", "pinned"));
+    String versionId = as(viewer).get("/api/v1/workflows/" + id).path("versionId");
+    as(editor)
+        .body(Map.of("name", "Pinned, renamed"))
+        .patch("/api/v1/workflows/" + id)
+        .then()
+        .statusCode(200);
+    as(editor).delete("/api/v1/workflows/" + id).then().statusCode(204);
+    String execution =
+        TestIssuer.get()
+            .builder()
+            .subject("service:execution")
+            .workspace(null)
+            .scope("workflow-versions:read")
+            .sign();
+
+    given()
+        .auth()
+        .oauth2(execution)
+        .get("/internal/v1/workflow-versions/" + versionId + "?workspaceId=" + workspace)
+        .then()
+        .statusCode(200)
+        .header("Cache-Control", containsString("max-age=31536000"))
+        .body("id", equalTo(versionId))
+        .body("workflowId", equalTo(id))
+        .body("version", equalTo(1))
+        .body("name", equalTo("Pinned"))
+        .body("nodes[0].parameters.path", equalTo("pinned"))
+        .body("settings.timezone", equalTo("Europe/Paris"));
+    given()
+        .auth()
+        .oauth2(execution)
+        .get("/internal/v1/workflow-versions/" + versionId + "?workspaceId=" + UUID.randomUUID())
+        .then()
+        .statusCode(404);
+    given()
+        .auth()
+        .oauth2(execution)
+        .get("/internal/v1/workflow-versions/" + versionId)
+        .then()
+        .statusCode(400);
+    String owner = TestIssuer.get().token(UUID.randomUUID(), workspace, "owner");
+    given()
+        .auth()
+        .oauth2(owner)
+        .get("/internal/v1/workflow-versions/" + versionId + "?workspaceId=" + workspace)
+        .then()
+        .statusCode(403);
+    given()
+        .get("/internal/v1/workflow-versions/" + versionId + "?workspaceId=" + workspace)
+        .then()
+        .statusCode(401);
+  }
+
+  @Test
   void anotherWorkspaceSeesNothingAndViewersCannotWrite() {
     String id = create(MANUAL);
     String stranger = TestIssuer.get().token(UUID.randomUUID(), UUID.randomUUID(), "owner");

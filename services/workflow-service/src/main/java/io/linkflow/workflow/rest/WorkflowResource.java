@@ -438,6 +438,15 @@ public class WorkflowResource {
     }
   }
 
+  /** A path id: not a UUID means it names nothing (404, like an unknown id). */
+  static UUID uuidOrNotFound(String value, String detail) {
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(404, detail);
+    }
+  }
+
   private static String fileName(String name) {
     String slug = name.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     return slug.isEmpty() ? "workflow" : slug;

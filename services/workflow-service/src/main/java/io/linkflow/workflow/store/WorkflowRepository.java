@@ -249,6 +249,15 @@ public class WorkflowRepository {
         .map(rows -> first(rows).map(r -> toVersion(r, definition(r))));
   }
 
+  /** Any version by its id (deleted workflows' versions included: executions pinned them). */
+  public Uni<Optional<Version>> versionById(SqlClient c, UUID workspaceId, UUID versionId) {
+    return c.preparedQuery(
+            "SELECT id, workflow_id, version, name, restored_from, created_by, created_at,"
+                + " definition FROM workflow_version WHERE workspace_id = $1 AND id = $2")
+        .execute(Tuple.of(workspaceId, versionId))
+        .map(rows -> first(rows).map(r -> toVersion(r, definition(r))));
+  }
+
   // ---- folders --------------------------------------------------------------------------------
 
   public Uni<Void> insertFolder(

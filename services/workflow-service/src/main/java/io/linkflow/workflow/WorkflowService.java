@@ -132,7 +132,7 @@ public class WorkflowService {
                             id,
                             input.name().trim(),
                             input.description(),
-                            uuidOrNull(input.folderId()),
+                            WorkflowValidator.uuidOrNull(input.folderId()),
                             result.tags(),
                             versionId,
                             actor))
@@ -216,7 +216,7 @@ public class WorkflowService {
                                       id,
                                       name,
                                       input.description(),
-                                      uuidOrNull(input.folderId()),
+                                      WorkflowValidator.uuidOrNull(input.folderId()),
                                       result.tags(),
                                       version,
                                       versionId,
@@ -514,8 +514,9 @@ public class WorkflowService {
       WorkflowInput input,
       WorkflowValidator.Result result) {
     List<FieldError> errors = new ArrayList<>(result.errors());
-    UUID folder = uuidOrNull(input.folderId());
-    UUID errorWorkflow = uuidOrNull(result.definition().settings().errorWorkflowId());
+    UUID folder = WorkflowValidator.uuidOrNull(input.folderId());
+    UUID errorWorkflow =
+        WorkflowValidator.uuidOrNull(result.definition().settings().errorWorkflowId());
     Uni<Void> checks = Uni.createFrom().voidItem();
     if (folder != null) {
       checks =
@@ -651,16 +652,5 @@ public class WorkflowService {
 
   static ProblemException notFound() {
     return new ProblemException(404, "No such workflow in this workspace.");
-  }
-
-  private static UUID uuidOrNull(String text) {
-    if (text == null) {
-      return null;
-    }
-    try {
-      return UUID.fromString(text);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 }

@@ -112,9 +112,7 @@ class WorkflowApiTest {
               EventTypes.WORKFLOW_CREATED_V1,
               EventTypes.WORKFLOW_UPDATED_V1,
               EventTypes.WORKFLOW_DELETED_V1)) {
-        ConsumerRecord<String, byte[]> record =
-            events.first(
-                CloudEventHeaders.TYPE, type.cloudEventType(), CloudEventHeaders.SUBJECT, id, WAIT);
+        ConsumerRecord<String, byte[]> record = next(events, type, id);
         assertThat(record.key()).isEqualTo(id);
         WorkflowChangedV1 payload = EventCodec.read(WorkflowChangedV1.class, record.value());
         assertThat(payload.workspaceId()).isEqualTo(workspace);
@@ -287,13 +285,7 @@ class WorkflowApiTest {
               .body("active", equalTo(true))
               .extract()
               .path("activeVersionId");
-      ConsumerRecord<String, byte[]> activated =
-          events.first(
-              CloudEventHeaders.TYPE,
-              EventTypes.WORKFLOW_ACTIVATED_V1.cloudEventType(),
-              CloudEventHeaders.SUBJECT,
-              id,
-              WAIT);
+      ConsumerRecord<String, byte[]> activated = next(events, EventTypes.WORKFLOW_ACTIVATED_V1, id);
       WorkflowActivatedV1 payload = EventCodec.read(WorkflowActivatedV1.class, activated.value());
       assertThat(payload.versionId().toString()).isEqualTo(versionId);
       assertThat(payload.triggers()).hasSize(1);
@@ -312,12 +304,7 @@ class WorkflowApiTest {
       assertThat(as(viewer).get("/api/v1/workflows/" + id).<String>path("activeVersionId"))
           .isEqualTo(newVersion);
       ConsumerRecord<String, byte[]> reactivated =
-          events.first(
-              CloudEventHeaders.TYPE,
-              EventTypes.WORKFLOW_ACTIVATED_V1.cloudEventType(),
-              CloudEventHeaders.SUBJECT,
-              id,
-              WAIT);
+          next(events, EventTypes.WORKFLOW_ACTIVATED_V1, id);
       assertThat(EventCodec.read(WorkflowActivatedV1.class, reactivated.value()).versionId())
           .hasToString(newVersion);
 
@@ -328,12 +315,7 @@ class WorkflowApiTest {
           .body("active", equalTo(false))
           .body("activeVersionId", nullValue());
       ConsumerRecord<String, byte[]> deactivated =
-          events.first(
-              CloudEventHeaders.TYPE,
-              EventTypes.WORKFLOW_DEACTIVATED_V1.cloudEventType(),
-              CloudEventHeaders.SUBJECT,
-              id,
-              WAIT);
+          next(events, EventTypes.WORKFLOW_DEACTIVATED_V1, id);
       assertThat(EventCodec.read(WorkflowDeactivatedV1.class, deactivated.value()).versionId())
           .hasToString(newVersion);
     }
@@ -406,12 +388,7 @@ class WorkflowApiTest {
           .body("executionId", equalTo(executionId));
 
       ConsumerRecord<String, byte[]> record =
-          triggers.first(
-              CloudEventHeaders.TYPE,
-              EventTypes.EXECUTION_REQUESTED_V1.cloudEventType(),
-              CloudEventHeaders.SUBJECT,
-              executionId,
-              WAIT);
+          next(triggers, EventTypes.EXECUTION_REQUESTED_V1, executionId);
       assertThat(record.key()).isEqualTo(executionId);
       ExecutionRequestedV1 request = EventCodec.read(ExecutionRequestedV1.class, record.value());
       assertThat(request.workflowId()).hasToString(id);
@@ -430,12 +407,7 @@ class WorkflowApiTest {
               .path("executionId");
       assertThat(other).isNotEqualTo(executionId);
       ConsumerRecord<String, byte[]> second =
-          triggers.first(
-              CloudEventHeaders.TYPE,
-              EventTypes.EXECUTION_REQUESTED_V1.cloudEventType(),
-              CloudEventHeaders.SUBJECT,
-              other,
-              WAIT);
+          next(triggers, EventTypes.EXECUTION_REQUESTED_V1, other);
       assertThat(EventCodec.read(ExecutionRequestedV1.class, second.value()).input())
           .isEqualTo("[{}]");
       // the repeat published nothing: only the two executions are on the topic for this workflow
@@ -494,12 +466,7 @@ class WorkflowApiTest {
       }
       assertThat(ids).hasSize(1);
       String executionId = ids.iterator().next();
-      triggers.first(
-          CloudEventHeaders.TYPE,
-          EventTypes.EXECUTION_REQUESTED_V1.cloudEventType(),
-          CloudEventHeaders.SUBJECT,
-          executionId,
-          WAIT);
+      next(triggers, EventTypes.EXECUTION_REQUESTED_V1, executionId);
       assertThat(triggers.poll(Duration.ofSeconds(2)))
           .filteredOn(r -> executionId.equals(r.key()))
           .isEmpty();
@@ -673,6 +640,13 @@ class WorkflowApiTest {
     as(viewer).body(MANUAL).post("/api/v1/workflows").then().statusCode(403);
     as(viewer).body(MANUAL).put("/api/v1/workflows/" + id).then().statusCode(403);
     given().get("/api/v1/workflows").then().statusCode(401);
+  }
+
+  /** The next event of {@code type} about {@code subject} on the watched topic. */
+  private static ConsumerRecord<String, byte[]> next(
+      TopicWatcher watcher, io.linkflow.events.EventType<?> type, String subject) {
+    return watcher.first(
+        CloudEventHeaders.TYPE, type.cloudEventType(), CloudEventHeaders.SUBJECT, subject, WAIT);
   }
 
   private String create(String json) {

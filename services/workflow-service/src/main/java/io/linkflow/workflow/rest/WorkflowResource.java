@@ -20,6 +20,7 @@ import io.linkflow.workflow.model.WorkflowInput;
 import io.linkflow.workflow.model.WorkflowSummary;
 import io.linkflow.workflow.store.WorkflowRepository;
 import io.linkflow.workflow.store.WorkflowRow;
+import io.linkflow.workflow.validation.WorkflowValidator;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -132,7 +133,7 @@ public class WorkflowResource {
       @QueryParam("limit") Integer limit,
       @QueryParam("cursor") String cursor) {
     UUID workspace = tenant.requireWorkspace();
-    UUID folder = folderId == null || folderId.isBlank() ? null : uuid(folderId, "folderId");
+    UUID folder = folderId == null || folderId.isBlank() ? null : folderId(folderId);
     return workflows
         .list(
             workspace,
@@ -165,7 +166,7 @@ public class WorkflowResource {
   @APIResponse(responseCode = "404", description = "No such workflow in this workspace")
   public Uni<Response> get(@PathParam("id") String id) {
     return workflows
-        .get(tenant.requireWorkspace(), uuid(id, "id"))
+        .get(tenant.requireWorkspace(), workflowId(id))
         .map(found -> withEtag(Response.ok(), found));
   }
 
@@ -186,7 +187,7 @@ public class WorkflowResource {
     tenant.requireRole(Roles.EDITOR);
     WorkflowInput input = ProblemException.requireBody(body);
     return workflows
-        .save(workspace, uuid(id, "id"), actor(), ifMatch, current -> input, null)
+        .save(workspace, workflowId(id), actor(), ifMatch, current -> input, null)
         .map(saved -> withEtag(Response.ok(), saved));
   }
 
@@ -210,7 +211,7 @@ public class WorkflowResource {
     tenant.requireRole(Roles.EDITOR);
     ObjectNode patch = ProblemException.requireBody(body);
     return workflows
-        .save(workspace, uuid(id, "id"), actor(), ifMatch, current -> merge(current, patch), null)
+        .save(workspace, workflowId(id), actor(), ifMatch, current -> merge(current, patch), null)
         .map(saved -> withEtag(Response.ok(), saved));
   }
 
@@ -226,7 +227,7 @@ public class WorkflowResource {
     UUID workspace = tenant.requireWorkspace();
     tenant.requireRole(Roles.EDITOR);
     return workflows
-        .delete(workspace, uuid(id, "id"), actor(), ifMatch)
+        .delete(workspace, workflowId(id), actor(), ifMatch)
         .map(ignored -> Response.noContent().build());
   }
 
@@ -238,7 +239,7 @@ public class WorkflowResource {
   @APIResponse(responseCode = "404", description = "No such workflow in this workspace")
   public Uni<Response> export(@PathParam("id") String id) {
     return workflows
-        .get(tenant.requireWorkspace(), uuid(id, "id"))
+        .get(tenant.requireWorkspace(), workflowId(id))
         .map(
             w ->
                 Response.ok(
@@ -268,7 +269,7 @@ public class WorkflowResource {
       @QueryParam("limit") Integer limit,
       @QueryParam("cursor") String cursor) {
     return workflows.versions(
-        tenant.requireWorkspace(), uuid(id, "id"), PageRequest.of(limit, cursor));
+        tenant.requireWorkspace(), workflowId(id), PageRequest.of(limit, cursor));
   }
 
   @GET
@@ -278,7 +279,7 @@ public class WorkflowResource {
   @APIResponse(responseCode = "200", description = "The version")
   @APIResponse(responseCode = "404", description = "No such workflow or version")
   public Uni<Version> version(@PathParam("id") String id, @PathParam("version") int version) {
-    return workflows.version(tenant.requireWorkspace(), uuid(id, "id"), version);
+    return workflows.version(tenant.requireWorkspace(), workflowId(id), version);
   }
 
   @POST
@@ -298,7 +299,7 @@ public class WorkflowResource {
     UUID workspace = tenant.requireWorkspace();
     tenant.requireRole(Roles.EDITOR);
     return workflows
-        .restore(workspace, uuid(id, "id"), version, actor(), ifMatch)
+        .restore(workspace, workflowId(id), version, actor(), ifMatch)
         .map(saved -> withEtag(Response.ok(), saved));
   }
 
@@ -317,7 +318,7 @@ public class WorkflowResource {
     UUID workspace = tenant.requireWorkspace();
     tenant.requireRole(Roles.EDITOR);
     return workflows
-        .activate(workspace, uuid(id, "id"), actor(), ifMatch)
+        .activate(workspace, workflowId(id), actor(), ifMatch)
         .map(saved -> withEtag(Response.ok(), saved));
   }
 
@@ -333,7 +334,7 @@ public class WorkflowResource {
     UUID workspace = tenant.requireWorkspace();
     tenant.requireRole(Roles.EDITOR);
     return workflows
-        .deactivate(workspace, uuid(id, "id"), actor(), ifMatch)
+        .deactivate(workspace, workflowId(id), actor(), ifMatch)
         .map(saved -> withEtag(Response.ok(), saved));
   }
 
@@ -360,7 +361,7 @@ public class WorkflowResource {
     tenant.requireRole(Roles.EDITOR);
     JsonNode input = executeBody(body);
     return workflows
-        .execute(workspace, uuid(id, "id"), actor(), idempotencyKey, input)
+        .execute(workspace, workflowId(id), actor(), idempotencyKey, input)
         .map(
             (Execution accepted) ->
                 Response.accepted(accepted)
@@ -425,17 +426,19 @@ public class WorkflowResource {
     return URI.create("/api/v1/workflows/" + workflow.id());
   }
 
-  static UUID uuid(String value, String name) {
-    try {
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException e) {
-      if ("id".equals(name)) {
-        throw new ProblemException(404, "No such workflow in this workspace.");
-      }
+  /** The workflow id of a path: not a UUID names no workflow (404). */
+  private static UUID workflowId(String value) {
+    return uuidOrNotFound(value, "No such workflow in this workspace.");
+  }
+
+  private static UUID folderId(String value) {
+    UUID folder = WorkflowValidator.uuidOrNull(value);
+    if (folder == null) {
       throw new ProblemException(
-          Problem.of(400, name + " is not a UUID.")
-              .withErrors(List.of(new Problem.FieldError(name, "a UUID"))));
+          Problem.of(400, "folderId is not a UUID.")
+              .withErrors(List.of(new Problem.FieldError("folderId", "a UUID"))));
     }
+    return folder;
   }
 
   /** A path id: not a UUID means it names nothing (404, like an unknown id). */

@@ -80,7 +80,7 @@ public final class WorkflowValidator {
     if (input.description() != null && input.description().length() > MAX_DESCRIPTION) {
       errors.add(new FieldError("/description", "at most " + MAX_DESCRIPTION + " characters"));
     }
-    if (input.folderId() != null && uuid(input.folderId()) == null) {
+    if (input.folderId() != null && uuidOrNull(input.folderId()) == null) {
       errors.add(new FieldError("/folderId", "not a folder id (a UUID)"));
     }
     List<String> tags = tags(input.tags(), errors);
@@ -351,7 +351,7 @@ public final class WorkflowValidator {
                         + " credentials"
                         + (accepted.isEmpty() ? "" : " (it takes " + accepted + ")"),
                     id));
-          } else if (ref == null || ref.id() == null || uuid(ref.id()) == null) {
+          } else if (ref == null || ref.id() == null || uuidOrNull(ref.id()) == null) {
             errors.add(
                 new FieldError(
                     at + "/credentials/" + name + "/id", "the credential's id (a UUID)", id));
@@ -544,7 +544,7 @@ public final class WorkflowValidator {
     } catch (DateTimeException e) {
       errors.add(new FieldError("/settings/timezone", "not an IANA time zone, e.g. Europe/Paris"));
     }
-    if (settings.errorWorkflowId() != null && uuid(settings.errorWorkflowId()) == null) {
+    if (settings.errorWorkflowId() != null && uuidOrNull(settings.errorWorkflowId()) == null) {
       errors.add(new FieldError("/settings/errorWorkflowId", "not a workflow id (a UUID)"));
     }
     int timeout = settings.executionTimeoutSeconds();
@@ -561,7 +561,11 @@ public final class WorkflowValidator {
     return settings;
   }
 
-  static UUID uuid(String text) {
+  /** The UUID {@code text} names, or null when it is null or not a UUID. */
+  public static UUID uuidOrNull(String text) {
+    if (text == null) {
+      return null;
+    }
     try {
       return UUID.fromString(text);
     } catch (IllegalArgumentException e) {

@@ -5,9 +5,12 @@ import io.linkflow.events.payload.AuditRecordedV1;
 import io.linkflow.events.payload.CredentialChangedV1;
 import io.linkflow.events.payload.DeadLetteredV1;
 import io.linkflow.events.payload.EmailVerifiedV1;
+import io.linkflow.events.payload.ExecutionCommandV1;
+import io.linkflow.events.payload.ExecutionCompletedV1;
 import io.linkflow.events.payload.ExecutionRequestedV1;
 import io.linkflow.events.payload.ExecutionStatusChangedV1;
 import io.linkflow.events.payload.MembershipChangedV1;
+import io.linkflow.events.payload.NodeResultV1;
 import io.linkflow.events.payload.NodeTypeChangedV1;
 import io.linkflow.events.payload.SessionEventV1;
 import io.linkflow.events.payload.SignedUpV1;
@@ -33,6 +36,15 @@ public final class EventTypes {
   public static final EventType<ExecutionStatusChangedV1> EXECUTION_STATUS_CHANGED_V1 =
       new EventType<>(
           "execution.status_changed", 1, Topic.EXECUTION_EVENTS, ExecutionStatusChangedV1.class);
+  public static final EventType<ExecutionCommandV1> RUN_NODE_V1 =
+      new EventType<>("execution.run_node", 1, Topic.EXECUTION_COMMANDS, ExecutionCommandV1.class);
+  public static final EventType<ExecutionCommandV1> ABORT_NODE_V1 =
+      new EventType<>(
+          "execution.abort_node", 1, Topic.EXECUTION_COMMANDS, ExecutionCommandV1.class);
+  public static final EventType<NodeResultV1> NODE_RESULT_V1 =
+      new EventType<>("execution.node_result", 1, Topic.EXECUTION_RESULTS, NodeResultV1.class);
+  public static final EventType<ExecutionCompletedV1> EXECUTION_COMPLETED_V1 =
+      new EventType<>("execution.completed", 1, Topic.ANALYTICS_EVENTS, ExecutionCompletedV1.class);
   public static final EventType<AuditRecordedV1> AUDIT_RECORDED_V1 =
       new EventType<>("audit.recorded", 1, Topic.AUDIT_LOG, AuditRecordedV1.class);
   public static final EventType<DeadLetteredV1> DEAD_LETTERED_V1 =
@@ -98,6 +110,10 @@ public final class EventTypes {
           WORKFLOW_DEACTIVATED_V1,
           EXECUTION_REQUESTED_V1,
           EXECUTION_STATUS_CHANGED_V1,
+          RUN_NODE_V1,
+          ABORT_NODE_V1,
+          NODE_RESULT_V1,
+          EXECUTION_COMPLETED_V1,
           AUDIT_RECORDED_V1,
           DEAD_LETTERED_V1,
           SIGNED_UP_V1,

@@ -11,6 +11,20 @@ import java.util.UUID;
  * @param versionId the version to pin the execution to
  * @param mode how it was started: manual, webhook, schedule, event, error, sub-workflow
  * @param input the trigger's output items as JSON text
+ * @param triggerNodeId the trigger node that fired (a webhook or schedule trigger); null: the
+ *     execution service picks the trigger matching {@code mode}
  */
 public record ExecutionRequestedV1(
-    UUID executionId, UUID workflowId, UUID versionId, String mode, String input) {}
+    UUID executionId,
+    UUID workflowId,
+    UUID versionId,
+    String mode,
+    String input,
+    String triggerNodeId) {
+
+  /** A request that lets the execution service pick the trigger node. */
+  public ExecutionRequestedV1(
+      UUID executionId, UUID workflowId, UUID versionId, String mode, String input) {
+    this(executionId, workflowId, versionId, mode, input, null);
+  }
+}

@@ -4,14 +4,17 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -46,6 +49,7 @@ public final class TestIssuer {
   private final RsaJsonWebKey key;
   private final RsaJsonWebKey strangerKey;
   private final HttpServer server;
+  private final Map<String, String[]> clients = new ConcurrentHashMap<>();
 
   private TestIssuer() throws JoseException, IOException {
     key = RsaJwkGenerator.generateJwk(2048);
@@ -65,6 +69,48 @@ public final class TestIssuer {
             out.write(body);
           }
         });
+    server.createContext(
+        "/api/v1/auth/token",
+        exchange -> {
+          String form =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          Map<String, String> fields = new HashMap<>();
+          for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+              fields.put(
+                  URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                  URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+          }
+          String[] client = clients.get(fields.getOrDefault("client_id", ""));
+          int status;
+          String answer;
+          if (client == null || !client[0].equals(fields.get("client_secret"))) {
+            status = 401;
+            answer = "{\"title\":\"invalid_client\"}";
+          } else {
+            status = 200;
+            String token =
+                builder()
+                    .subject("service:" + fields.get("client_id"))
+                    .workspace(null)
+                    .scope(client[1])
+                    .sign();
+            answer =
+                "{\"access_token\":\""
+                    + token
+                    + "\",\"token_type\":\"Bearer\",\"expires_in\":900,\"scope\":\""
+                    + client[1]
+                    + "\"}";
+          }
+          byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.start();
   }
 
@@ -78,6 +124,14 @@ public final class TestIssuer {
       }
     }
     return instance;
+  }
+
+  /**
+   * Lets a service client get tokens at {@code POST /api/v1/auth/token} (client credentials, form
+   * fields), as auth-service grants them: {@code sub = service:<id>}, no workspace, {@code scope}.
+   */
+  public void registerClient(String id, String secret, String scope) {
+    clients.put(id, new String[] {secret, scope});
   }
 
   /** Where its JWKS is: the value for {@code linkflow.auth.url}. */

@@ -2,6 +2,7 @@ package io.linkflow.events;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,12 @@ public enum Topic {
   NODE_EVENTS("node.events", 3, Duration.ofDays(7)),
   STORAGE_EVENTS("storage.events", 5, Duration.ofDays(3)),
   BILLING_EVENTS("billing.events", 5, Duration.ofDays(30));
+
+  /** {@code max.message.bytes} of the topics that carry node items. */
+  public static final int LARGE_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+  /** Kafka's default {@code max.message.bytes}. */
+  public static final int DEFAULT_MESSAGE_BYTES = 1_048_588;
 
   private final String topicName;
   private final int partitions;
@@ -54,6 +61,25 @@ public enum Topic {
   /** Retention as Kafka's {@code retention.ms} topic setting. */
   public long retentionMs() {
     return retention.toMillis();
+  }
+
+  /**
+   * Largest record the topic accepts ({@code max.message.bytes}): 16 MiB for the commands and
+   * results that carry node items, Kafka's default (about 1 MiB) elsewhere.
+   */
+  public int maxMessageBytes() {
+    return this == EXECUTION_COMMANDS || this == EXECUTION_RESULTS
+        ? LARGE_MESSAGE_BYTES
+        : DEFAULT_MESSAGE_BYTES;
+  }
+
+  /** The topic settings to create it with: retention and record size. */
+  public Map<String, String> configs() {
+    return Map.of(
+        "retention.ms",
+        Long.toString(retentionMs()),
+        "max.message.bytes",
+        Integer.toString(maxMessageBytes()));
   }
 
   /** Looks a topic up by its Kafka name. */

@@ -15,8 +15,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Kafka 4 in KRaft combined mode (broker + controller) as its own JVM. */
@@ -155,7 +158,7 @@ public final class Kafka extends InfraComponent {
         if (!existing.contains(topic.topicName())) {
           missing.add(
               new NewTopic(topic.topicName(), topic.partitions(), (short) 1)
-                  .configs(Map.of("retention.ms", Long.toString(topic.retentionMs()))));
+                  .configs(topic.configs()));
         }
       }
       if (!missing.isEmpty()) {
@@ -166,6 +169,23 @@ public final class Kafka extends InfraComponent {
             throw e;
           }
         }
+      }
+      // topics of an earlier run keep their settings unless told: bring them to today's
+      Map<ConfigResource, java.util.Collection<AlterConfigOp>> updates = new java.util.HashMap<>();
+      for (Topic topic : Topic.values()) {
+        if (existing.contains(topic.topicName())) {
+          updates.put(
+              new ConfigResource(ConfigResource.Type.TOPIC, topic.topicName()),
+              topic.configs().entrySet().stream()
+                  .map(
+                      c ->
+                          new AlterConfigOp(
+                              new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET))
+                  .toList());
+        }
+      }
+      if (!updates.isEmpty()) {
+        admin.incrementalAlterConfigs(updates).all().get(60, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
       throw new IllegalStateException("Cannot create the Kafka topics: " + e, e);

@@ -146,8 +146,12 @@ public final class Infrastructure {
     for (Object constant : topicEnum.getEnumConstants()) {
       String name = (String) topicEnum.getMethod("topicName").invoke(constant);
       int partitions = (int) topicEnum.getMethod("partitions").invoke(constant);
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, String> configs =
+          (java.util.Map<String, String>) topicEnum.getMethod("configs").invoke(constant);
       topics.add(
-          new org.apache.kafka.clients.admin.NewTopic(name, Math.min(partitions, 3), (short) 1));
+          new org.apache.kafka.clients.admin.NewTopic(name, Math.min(partitions, 3), (short) 1)
+              .configs(configs));
     }
     Properties props = new Properties();
     props.put("bootstrap.servers", kafka.bootstrapServers());

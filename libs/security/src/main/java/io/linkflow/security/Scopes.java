@@ -38,6 +38,13 @@ public final class Scopes {
   /** Internal: read any immutable workflow version (execution-service, to run what was pinned). */
   public static final String WORKFLOW_VERSIONS_READ = "workflow-versions:read";
 
+  /**
+   * Internal: read every variable of a workspace with secret values unsealed ({@code $vars} of a
+   * run: the executor and execution-service). Not {@code variables:read}, which is the public-API
+   * scope any member and API key may hold.
+   */
+  public static final String VARIABLE_VALUES_READ = "variable-values:read";
+
   /** The public-API areas an API key can be scoped to. */
   public static final List<String> AREAS =
       List.of(
@@ -59,7 +66,12 @@ public final class Scopes {
 
   /** Scopes only service clients may hold. */
   public static final Set<String> INTERNAL =
-      Set.of(CREDENTIALS_DECRYPT, SIGNING_KEYS_ROTATE, SECRETS_REWRAP, WORKFLOW_VERSIONS_READ);
+      Set.of(
+          CREDENTIALS_DECRYPT,
+          SIGNING_KEYS_ROTATE,
+          SECRETS_REWRAP,
+          WORKFLOW_VERSIONS_READ,
+          VARIABLE_VALUES_READ);
 
   private Scopes() {}
 

@@ -402,7 +402,7 @@ class SessionsKeysAndClientsTest {
             .then()
             .statusCode(200)
             .body("token_type", equalTo("Bearer"))
-            .body("scope", equalTo("credentials:decrypt"))
+            .body("scope", equalTo("credentials:decrypt variable-values:read"))
             .extract()
             .path("access_token");
     var claims = SignedJWT.parse(token).getJWTClaimsSet();

@@ -87,6 +87,34 @@ public class VariableRepository {
             });
   }
 
+  /** A variable with its stored value: plain text, or the sealed bytes of a secret. */
+  public record Stored(UUID id, String key, boolean secret, String value, byte[] sealed) {}
+
+  /** Every variable of a workspace with its stored value, by key. */
+  public Uni<List<Stored>> values(SqlClient client, UUID workspaceId) {
+    return client
+        .preparedQuery(
+            "SELECT id, key, secret, value, value_sealed FROM variable WHERE workspace_id = $1"
+                + " ORDER BY key")
+        .execute(Tuple.of(workspaceId))
+        .map(
+            rows -> {
+              List<Stored> found = new ArrayList<>();
+              rows.forEach(
+                  row -> {
+                    var sealed = row.getBuffer("value_sealed");
+                    found.add(
+                        new Stored(
+                            row.getUUID("id"),
+                            row.getString("key"),
+                            row.getBoolean("secret"),
+                            row.getString("value"),
+                            sealed == null ? null : sealed.getBytes()));
+                  });
+              return found;
+            });
+  }
+
   public Uni<Void> update(
       SqlClient tx, UUID workspaceId, UUID id, String value, Sealed sealed, String description) {
     return tx.preparedQuery(

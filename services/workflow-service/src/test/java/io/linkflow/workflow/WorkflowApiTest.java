@@ -606,6 +606,30 @@ class WorkflowApiTest {
         .get("/internal/v1/workflow-versions/" + versionId + "?workspaceId=" + UUID.randomUUID())
         .then()
         .statusCode(404);
+    // by workflow id: the version it runs now; gone once the workflow is deleted
+    String live = create(webhookWorkflow("Live", "live"));
+    String liveVersion = as(viewer).get("/api/v1/workflows/" + live).path("versionId");
+    given()
+        .auth()
+        .oauth2(execution)
+        .get("/internal/v1/workflow-versions?workflowId=" + live + "&workspaceId=" + workspace)
+        .then()
+        .statusCode(200)
+        .header("Cache-Control", containsString("no-store"))
+        .body("id", equalTo(liveVersion))
+        .body("workflowId", equalTo(live));
+    given()
+        .auth()
+        .oauth2(execution)
+        .get("/internal/v1/workflow-versions?workflowId=" + id + "&workspaceId=" + workspace)
+        .then()
+        .statusCode(404);
+    given()
+        .auth()
+        .oauth2(execution)
+        .get("/internal/v1/workflow-versions?workflowId=nope&workspaceId=" + workspace)
+        .then()
+        .statusCode(400);
     given()
         .auth()
         .oauth2(execution)

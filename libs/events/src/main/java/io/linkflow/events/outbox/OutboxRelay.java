@@ -2,6 +2,7 @@ package io.linkflow.events.outbox;
 
 import io.linkflow.events.CloudEventHeaders;
 import io.linkflow.events.EventEnvelope;
+import io.linkflow.events.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -268,7 +269,8 @@ public class OutboxRelay {
               ProducerConfig.LINGER_MS_CONFIG, "5",
               ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000",
               ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
-              ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000"));
+              ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000",
+              ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topic.LARGE_MESSAGE_BYTES)));
       producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
     return producer;

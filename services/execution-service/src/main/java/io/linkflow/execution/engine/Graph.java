@@ -107,11 +107,12 @@ public final class Graph {
   }
 
   /**
-   * Reads a version as workflow-service serves it: {@code {id, workflowId, name, definition:
-   * {nodes, connections, settings}}} (fields it does not know are ignored).
+   * Reads a version as workflow-service serves it: {@code {id, workflowId, name, nodes,
+   * connections, settings}} (also accepted with the last three under {@code definition}); fields it
+   * does not know are ignored.
    */
   public static Graph of(JsonNode version, Catalog catalog) {
-    JsonNode definition = version.path("definition");
+    JsonNode definition = version.has("definition") ? version.path("definition") : version;
     Map<String, NodeDef> nodes = new LinkedHashMap<>();
     for (JsonNode n : definition.path("nodes")) {
       String type = n.path("type").asText();

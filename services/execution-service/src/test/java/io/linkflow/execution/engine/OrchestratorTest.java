@@ -3,7 +3,6 @@ package io.linkflow.execution.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linkflow.engine.NodeContext;
 import io.linkflow.engine.NodeRegistry;
@@ -65,53 +64,6 @@ class OrchestratorTest {
           Orchestrator.Config.defaults(),
           new Random(7));
 
-  /** A tiny workflow builder. */
-  static final class Wf {
-    final ObjectNode version = JSON.createObjectNode();
-    final ArrayNode nodes;
-    final ArrayNode connections;
-    final ObjectNode settings;
-
-    Wf() {
-      version.put("id", UUID.randomUUID().toString());
-      version.put("workflowId", UUID.randomUUID().toString());
-      version.put("name", "Test");
-      ObjectNode def = version.putObject("definition");
-      nodes = def.putArray("nodes");
-      connections = def.putArray("connections");
-      settings = def.putObject("settings");
-    }
-
-    ObjectNode node(String id, String type, String params) {
-      ObjectNode n = nodes.addObject();
-      n.put("id", id);
-      n.put("name", id.toUpperCase());
-      n.put("type", "linkflow." + type);
-      n.put("typeVersion", 1);
-      try {
-        n.set("parameters", JSON.readTree(params));
-      } catch (Exception e) {
-        throw new IllegalArgumentException(e);
-      }
-      return n;
-    }
-
-    Wf edge(String from, String fromPort, String to, String toPort) {
-      ObjectNode c = connections.addObject();
-      c.putObject("from").put("node", from).put("port", fromPort);
-      c.putObject("to").put("node", to).put("port", toPort);
-      return this;
-    }
-
-    Wf edge(String from, String to) {
-      return edge(from, "main", to, "main");
-    }
-
-    Graph graph() {
-      return Graph.of(version, Catalog.builtIn());
-    }
-  }
-
   Orchestrator.Run run(Graph graph) {
     return new Orchestrator.Run(
         UUID.randomUUID(),
@@ -140,7 +92,7 @@ class OrchestratorTest {
 
   @Test
   void pureNodesRunInlineAndTheExecutionSucceedsInOneStep() {
-    Wf wf = new Wf();
+    TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");
     wf.node("s", "set", SET_TOTAL);
     wf.node("i", "if", IF_BIG);
@@ -162,7 +114,7 @@ class OrchestratorTest {
 
   @Test
   void anIoNodeIsDispatchedAndItsResultAdvancesTheExecutionOnce() throws Exception {
-    Wf wf = new Wf();
+    TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");
     wf.node("h", "httpRequest", "{\"url\":\"https://example.com/{{ $json.id }}\"}");
     wf.node("s", "set", SET_TOTAL);
@@ -196,7 +148,7 @@ class OrchestratorTest {
 
   @Test
   void aRetryableFailureIsRetriedAfterABackoffThenFailsTheExecution() {
-    Wf wf = new Wf();
+    TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");
     wf.node("h", "httpRequest", "{\"url\":\"https://example.com\"}")
         .putObject("retry")
@@ -245,7 +197,7 @@ class OrchestratorTest {
 
   @Test
   void aNonRetryableFailureIsNotRetriedAndContinueOnFailPassesTheErrorOn() {
-    Wf wf = new Wf();
+    TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");
     wf.node("x", "stopAndError", "{\"message\":\"bad order {{ $json.id }}\"}")
         .put("continueOnFail", true)
@@ -267,7 +219,7 @@ class OrchestratorTest {
 
   @Test
   void aMergeWaitsForBothBranchesAndRunsWhenTheUntakenSideCanNoLongerDeliver() {
-    Wf wf = new Wf();
+    TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");
     wf.node("i", "if", IF_BIG);
     wf.node("h", "httpRequest", "{\"url\":\"https://example.com\"}");
@@ -305,7 +257,7 @@ class OrchestratorTest {
 
   @Test
   void aLoopRunsItsBodyPerBatchAndEmitsEverythingOnDone() {
-    Wf wf = new Wf();
+    TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");
     wf.node("l", "splitInBatches", "{\"batchSize\":2}");
     wf.node(
@@ -334,7 +286,7 @@ class OrchestratorTest {
 
   @Test
   void aWaitHoldsNoDispatchAndResumesWhenDue() {
-    Wf wf = new Wf();
+    TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");
     wf.node("w", "wait", "{\"resume\":\"duration\",\"amount\":90,\"unit\":\"seconds\"}");
     wf.node("s", "noOp", "{}");
@@ -359,7 +311,7 @@ class OrchestratorTest {
 
   @Test
   void aLostCommandIsSentAgainAfterItsLeaseThenTheNodeFails() {
-    Wf wf = new Wf();
+    TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");
     wf.node("c", "code", "{\"code\":\"return items\"}").put("timeoutSeconds", 10);
     wf.edge("t", "c");
@@ -388,7 +340,7 @@ class OrchestratorTest {
 
   @Test
   void cancelAbortsWhatRunsAndTheDeadlineTimesTheExecutionOut() {
-    Wf wf = new Wf();
+    TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");
     wf.node("h", "httpRequest", "{\"url\":\"https://example.com\"}");
     wf.edge("t", "h");
@@ -426,7 +378,7 @@ class OrchestratorTest {
 
   @Test
   void executeWorkflowRequestsChildrenAndOutputsWhatTheyGave() {
-    Wf wf = new Wf();
+    TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");
     wf.node("x", "executeWorkflow", "{\"workflowId\":\"{{ $json.wf }}\",\"mode\":\"eachItem\"}");
     wf.edge("t", "x");
@@ -475,7 +427,7 @@ class OrchestratorTest {
 
   @Test
   void anExpressionErrorNamesTheNodeAndTheParameter() {
-    Wf wf = new Wf();
+    TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");
     wf.node(
         "s",
@@ -491,7 +443,7 @@ class OrchestratorTest {
 
   @Test
   void theStateSurvivesJson() throws Exception {
-    Wf wf = new Wf();
+    TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");
     wf.node("h", "httpRequest", "{\"url\":\"https://example.com\"}");
     wf.edge("t", "h");

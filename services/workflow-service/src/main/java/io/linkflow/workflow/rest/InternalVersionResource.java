@@ -42,6 +42,64 @@ public class InternalVersionResource {
   }
 
   @GET
+  @PermissionsAllowed(Scopes.WORKFLOW_VERSIONS_READ)
+  @Operation(
+      summary =
+          "The version a workflow runs now (the active one, else the latest), by workflow id: what"
+              + " sub-workflows and error workflows start with")
+  @APIResponse(responseCode = "200", description = "The version; not cacheable")
+  @APIResponse(
+      responseCode = "400",
+      description = "workspaceId or workflowId missing or not a UUID")
+  @APIResponse(responseCode = "401", description = "No valid token")
+  @APIResponse(
+      responseCode = "403",
+      description = "Not a service token with workflow-versions:read")
+  @APIResponse(
+      responseCode = "404",
+      description = "No such workflow (or deleted) in that workspace")
+  public Uni<Response> current(
+      @QueryParam("workflowId") String workflowId, @QueryParam("workspaceId") String workspaceId) {
+    UUID workspace = uuid(workspaceId, "workspaceId", "Name the workspace of the execution");
+    UUID workflow = uuid(workflowId, "workflowId", "Name the workflow to run");
+    CacheControl never = new CacheControl();
+    never.setNoStore(true);
+    return pool.withConnection(
+            c ->
+                workflows
+                    .find(c, workspace, workflow, false)
+                    .flatMap(
+                        found -> {
+                          if (found.isEmpty()) {
+                            return Uni.createFrom().item(java.util.Optional.<Version>empty());
+                          }
+                          var row = found.get();
+                          UUID runs =
+                              row.activeVersionId() != null
+                                  ? row.activeVersionId()
+                                  : row.versionId();
+                          return workflows.versionById(c, workspace, runs);
+                        }))
+        .map(
+            found -> {
+              Version version =
+                  found.orElseThrow(
+                      () -> new ProblemException(404, "No such workflow in that workspace."));
+              return Response.ok(version).cacheControl(never).build();
+            });
+  }
+
+  private static UUID uuid(String value, String name, String detail) {
+    try {
+      return UUID.fromString(String.valueOf(value));
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(
+          Problem.of(400, detail + ": ?" + name + "=<uuid>.")
+              .withErrors(List.of(new Problem.FieldError(name, "a UUID"))));
+    }
+  }
+
+  @GET
   @Path("/{versionId}")
   @PermissionsAllowed(Scopes.WORKFLOW_VERSIONS_READ)
   @Operation(summary = "One immutable version with its graph and settings, by id")
@@ -54,14 +112,7 @@ public class InternalVersionResource {
   @APIResponse(responseCode = "404", description = "No such version in that workspace")
   public Uni<Response> version(
       @PathParam("versionId") String versionId, @QueryParam("workspaceId") String workspaceId) {
-    UUID workspace;
-    try {
-      workspace = UUID.fromString(String.valueOf(workspaceId));
-    } catch (IllegalArgumentException e) {
-      throw new ProblemException(
-          Problem.of(400, "Name the workspace of the execution: ?workspaceId=<uuid>.")
-              .withErrors(List.of(new Problem.FieldError("workspaceId", "a UUID"))));
-    }
+    UUID workspace = uuid(workspaceId, "workspaceId", "Name the workspace of the execution");
     UUID id = WorkflowResource.uuidOrNotFound(versionId, "No such version in that workspace.");
     CacheControl forever = new CacheControl();
     forever.setPrivate(true);

@@ -1,0 +1,985 @@
+package io.linkflow.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.linkflow.clients.VariablesClient;
+import io.linkflow.engine.NodeContext;
+import io.linkflow.engine.NodeRegistry;
+import io.linkflow.engine.NodeRunner;
+import io.linkflow.engine.wire.NodeOutcome;
+import io.linkflow.engine.wire.Wire;
+import io.linkflow.events.EventEnvelope;
+import io.linkflow.events.EventTypes;
+import io.linkflow.events.inbox.Inbox;
+import io.linkflow.events.outbox.Outbox;
+import io.linkflow.events.payload.ExecutionCommandV1;
+import io.linkflow.events.payload.ExecutionCompletedV1;
+import io.linkflow.events.payload.ExecutionRequestedV1;
+import io.linkflow.events.payload.ExecutionStatusChangedV1;
+import io.linkflow.events.payload.NodeResultV1;
+import io.linkflow.execution.engine.Effects;
+import io.linkflow.execution.engine.ExecState;
+import io.linkflow.execution.engine.Graph;
+import io.linkflow.execution.engine.Orchestrator;
+import io.linkflow.execution.store.ExecutionRepository;
+import io.linkflow.execution.store.ExecutionRow;
+import io.linkflow.expressions.Expressions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Executions as durable state machines: every change (a trigger, a node result, a timer, cancel, a
+ * sub-workflow finishing) is one transaction that locks the execution, lets the {@link
+ * Orchestrator} decide, and writes the node runs, the new state, the processed-event record and the
+ * outbox events together. A redelivered message therefore changes nothing twice, and a crash loses
+ * nothing that was acknowledged.
+ */
+@ApplicationScoped
+public class Executions {
+
+  private static final Logger LOG = Logger.getLogger(Executions.class);
+  static final String CREATED = "created";
+
+  private final Pool pool;
+  private final ExecutionRepository repository;
+  private final Outbox outbox;
+  private final Inbox inbox;
+  private final WorkflowVersions versions;
+  private final VariablesClient variables;
+  private final Orchestrator orchestrator;
+  private final Clock clock = Clock.systemUTC();
+  private final long maxDataBytes;
+  private final MeterRegistry registry;
+  private final Timer triggerToEnd;
+
+  public Executions(
+      Pool pool,
+      ExecutionRepository repository,
+      Outbox outbox,
+      Inbox inbox,
+      WorkflowVersions versions,
+      VariablesClient variables,
+      MeterRegistry registry,
+      @ConfigProperty(name = "linkflow.execution.node-timeout", defaultValue = "5m")
+          Duration nodeTimeout,
+      @ConfigProperty(name = "linkflow.execution.lease-grace", defaultValue = "15s")
+          Duration leaseGrace,
+      @ConfigProperty(name = "linkflow.execution.max-redispatches", defaultValue = "3")
+          int maxRedispatches,
+      @ConfigProperty(name = "linkflow.execution.max-node-runs", defaultValue = "10000")
+          int maxNodeRuns,
+      @ConfigProperty(name = "linkflow.execution.max-retry-delay", defaultValue = "1h")
+          Duration maxRetryDelay,
+      @ConfigProperty(name = "linkflow.execution.max-data-bytes", defaultValue = "16777216")
+          long maxDataBytes) {
+    this.pool = pool;
+    this.repository = repository;
+    this.outbox = outbox;
+    this.inbox = inbox;
+    this.versions = versions;
+    this.variables = variables;
+    this.registry = registry;
+    this.maxDataBytes = maxDataBytes;
+    NodeRunner runner =
+        new NodeRunner(NodeRegistry.builtIn(), NodeContext.defaults(new Expressions()));
+    this.orchestrator =
+        new Orchestrator(
+            runner,
+            clock,
+            new Orchestrator.Config(
+                nodeTimeout, leaseGrace, maxRedispatches, maxNodeRuns, maxRetryDelay),
+            new SecureRandom());
+    this.triggerToEnd =
+        Timer.builder("execution.duration")
+            .description("From creation to a terminal state")
+            .publishPercentileHistogram()
+            .register(registry);
+  }
+
+  // --------------------------------------------------------------------------- triggers
+
+  /** A request to run a workflow (manual, webhook, schedule, event, error, sub-workflow). */
+  public Uni<Void> request(String consumer, EventEnvelope event, ExecutionRequestedV1 request) {
+    UUID workspace = UUID.fromString(event.workspaceId());
+    Uni<Graph> version =
+        request.versionId() != null
+            ? versions.graph(workspace, request.versionId())
+            : request.workflowId() != null
+                ? versions.current(workspace, request.workflowId())
+                : Uni.createFrom().nullItem();
+    return version
+        .map(Optional::ofNullable)
+        .onFailure(WorkflowVersions.VersionNotFound.class)
+        .recoverWithItem(Optional.empty())
+        .flatMap(
+            graph ->
+                varsFor(workspace, graph.orElse(null))
+                    .flatMap(
+                        vars ->
+                            inTransaction(
+                                tx ->
+                                    inbox
+                                        .firstDelivery(tx, consumer, event.id().toString())
+                                        .flatMap(
+                                            first ->
+                                                first
+                                                    ? create(
+                                                        tx,
+                                                        workspace,
+                                                        request,
+                                                        graph.orElse(null),
+                                                        vars)
+                                                    : Uni.createFrom().voidItem()))));
+  }
+
+  private Uni<Void> create(
+      SqlClient tx,
+      UUID workspace,
+      ExecutionRequestedV1 request,
+      Graph graph,
+      Map<String, String> vars) {
+    Instant now = clock.instant();
+    UUID workflowId = request.workflowId() == null ? new UUID(0, 0) : request.workflowId();
+    if (graph == null) {
+      String message =
+          request.versionId() != null
+              ? "workflow version " + request.versionId() + " does not exist"
+              : request.workflowId() == null
+                  ? "no workflow to run: the workflow id is missing or not a UUID"
+                  : "workflow " + request.workflowId() + " does not exist in this workspace";
+      ExecutionRow failed =
+          new ExecutionRow(
+              request.executionId(),
+              workspace,
+              workflowId,
+              request.versionId() == null ? new UUID(0, 0) : request.versionId(),
+              null,
+              request.mode(),
+              Orchestrator.FAILED,
+              request.triggerNodeId(),
+              request.input(),
+              "{}",
+              errorJson(message),
+              request.parentExecutionId(),
+              request.parentNodeRunId(),
+              null,
+              null,
+              "all",
+              0,
+              now,
+              now,
+              now,
+              null,
+              null);
+      return repository
+          .insert(tx, failed)
+          .call(() -> statusEvent(tx, failed, null, CREATED, null))
+          .call(() -> statusEvent(tx, failed, CREATED, Orchestrator.FAILED, message))
+          .call(() -> finished(tx, failed, null, List.of()));
+    }
+    Graph.Settings settings = graph.settings();
+    ExecutionRow row =
+        new ExecutionRow(
+            request.executionId(),
+            workspace,
+            graph.workflowId(),
+            graph.versionId(),
+            graph.workflowName(),
+            request.mode(),
+            CREATED,
+            request.triggerNodeId(),
+            request.input() == null ? "[{}]" : request.input(),
+            "{}",
+            null,
+            request.parentExecutionId(),
+            request.parentNodeRunId(),
+            null,
+            settings.concurrencyLimit(),
+            settings.saveExecutionData(),
+            0,
+            now,
+            null,
+            null,
+            now.plusSeconds(settings.executionTimeoutSeconds()),
+            null);
+    return repository
+        .find(tx, row.id())
+        .flatMap(
+            existing -> {
+              if (existing.isPresent()) {
+                return Uni.createFrom().voidItem(); // the same request through another topic
+              }
+              return repository
+                  .insert(tx, row)
+                  .call(() -> statusEvent(tx, row, null, CREATED, null))
+                  .call(() -> startOrQueue(tx, row, graph, vars));
+            });
+  }
+
+  /** Starts now, or leaves the execution queued when its workflow's limit is reached. */
+  private Uni<Void> startOrQueue(
+      SqlClient tx, ExecutionRow row, Graph graph, Map<String, String> vars) {
+    if (row.concurrencyLimit() == null) {
+      return start(tx, row, graph, vars);
+    }
+    return repository
+        .lockSlots(tx, row.workflowId())
+        .flatMap(
+            locked ->
+                repository
+                    .slotsTaken(tx, row.workflowId())
+                    .flatMap(
+                        taken ->
+                            repository
+                                .olderQueued(tx, row.workflowId(), row.createdAt(), row.id())
+                                .flatMap(
+                                    older -> {
+                                      if (taken < row.concurrencyLimit() && !older) {
+                                        return start(tx, row, graph, vars);
+                                      }
+                                      LOG.debugf(
+                                          "Execution %s queued: %d of %d slots of workflow %s"
+                                              + " taken",
+                                          row.id(),
+                                          taken,
+                                          row.concurrencyLimit(),
+                                          row.workflowId());
+                                      return Uni.createFrom().voidItem();
+                                    })));
+  }
+
+  private Uni<Void> start(SqlClient tx, ExecutionRow row, Graph graph, Map<String, String> vars) {
+    ExecState state = parseState(row.state());
+    Orchestrator.Run run = run(row, graph, state, vars);
+    Effects fx;
+    if (!state.ready.isEmpty()) {
+      fx = orchestrator.resume(run, List.of()); // a retry prepared its starting point
+    } else {
+      List<ObjectNode> items = Wire.read(row.input(), ItemList.class);
+      fx = orchestrator.start(run, items, row.triggerNodeId());
+    }
+    return apply(tx, row, run, fx);
+  }
+
+  /** JSON array of items. */
+  static final class ItemList extends ArrayList<ObjectNode> {}
+
+  // --------------------------------------------------------------------------- results
+
+  /** An executor's result for a node run. */
+  public Uni<Void> result(String consumer, EventEnvelope event, NodeResultV1 result) {
+    NodeOutcome outcome;
+    try {
+      outcome = Wire.read(result.outcome(), NodeOutcome.class);
+    } catch (RuntimeException e) {
+      outcome =
+          NodeOutcome.failure(
+              "the executor's result could not be read: " + e.getMessage(), "node", false);
+    }
+    NodeOutcome parsed = outcome;
+    return withExecution(
+        result.executionId(),
+        Optional.of(consumer),
+        event,
+        (tx, row, run) ->
+            orchestrator.onResult(
+                run, result.nodeRunId(), result.attempt(), parsed, result.startedAt()));
+  }
+
+  // --------------------------------------------------------------------------- timers
+
+  /** Handles one execution whose wake time has come (called by the sweeper). */
+  public Uni<Void> wake(UUID executionId) {
+    return pool.withConnection(c -> repository.find(c, executionId))
+        .flatMap(
+            found -> {
+              if (found.isEmpty()) {
+                return Uni.createFrom().voidItem();
+              }
+              ExecutionRow row = found.get();
+              return graphOf(row)
+                  .flatMap(
+                      graph ->
+                          varsFor(row.workspaceId(), graph)
+                              .flatMap(
+                                  vars ->
+                                      inTransaction(
+                                          tx ->
+                                              repository
+                                                  .lock(tx, executionId)
+                                                  .flatMap(
+                                                      locked ->
+                                                          locked.isEmpty()
+                                                              ? Uni.createFrom().voidItem()
+                                                              : wakeLocked(
+                                                                  tx,
+                                                                  locked.get(),
+                                                                  graph,
+                                                                  vars)))));
+            });
+  }
+
+  private Uni<Void> wakeLocked(
+      SqlClient tx, ExecutionRow row, Graph graph, Map<String, String> vars) {
+    if (row.wakeAt() == null || row.wakeAt().isAfter(clock.instant())) {
+      return Uni.createFrom().voidItem(); // another replica handled it
+    }
+    if (Orchestrator.isTerminal(row.status())) {
+      return repository.update(tx, withWake(row, null));
+    }
+    if (CREATED.equals(row.status())) {
+      ExecutionRow cleared = withWake(row, null);
+      return repository.update(tx, cleared).call(() -> startOrQueue(tx, cleared, graph, vars));
+    }
+    Orchestrator.Run run = run(row, graph, parseState(row.state()), vars);
+    return apply(tx, row, run, orchestrator.onTimers(run));
+  }
+
+  // --------------------------------------------------------------------------- API operations
+
+  /** Cancels a queued or running execution; empty when it does not exist. */
+  public Uni<Optional<ExecutionRow>> cancel(UUID workspaceId, UUID executionId) {
+    return pool.withConnection(c -> repository.get(c, workspaceId, executionId))
+        .flatMap(
+            found -> {
+              if (found.isEmpty()) {
+                return Uni.createFrom().item(Optional.<ExecutionRow>empty());
+              }
+              return graphOf(found.get())
+                  .flatMap(
+                      graph ->
+                          inTransaction(
+                              tx ->
+                                  repository
+                                      .lock(tx, executionId)
+                                      .flatMap(
+                                          locked -> {
+                                            ExecutionRow row = locked.orElseThrow();
+                                            if (Orchestrator.isTerminal(row.status())) {
+                                              throw new Conflict(
+                                                  "The execution already "
+                                                      + row.status()
+                                                      + "; there is nothing to cancel.");
+                                            }
+                                            Orchestrator.Run run =
+                                                run(row, graph, parseState(row.state()), Map.of());
+                                            return apply(tx, row, run, orchestrator.cancel(run));
+                                          })))
+                  .flatMap(
+                      done ->
+                          pool.withConnection(c -> repository.get(c, workspaceId, executionId)));
+            });
+  }
+
+  /**
+   * A new execution that starts again where a failed, timed-out or cancelled one stopped: the nodes
+   * that were running or ready then, with the same inputs and {@code $node} data.
+   */
+  public Uni<ExecutionRow> retry(UUID workspaceId, UUID executionId) {
+    return pool.withConnection(c -> repository.get(c, workspaceId, executionId))
+        .flatMap(
+            found -> {
+              ExecutionRow old = found.orElseThrow(() -> new NotFound());
+              if (!Orchestrator.isTerminal(old.status())
+                  || Orchestrator.SUCCEEDED.equals(old.status())) {
+                throw new Conflict(
+                    "Only a failed, timed-out or cancelled execution can be retried; this one is "
+                        + old.status()
+                        + ".");
+              }
+              ExecState previous = parseState(old.state());
+              if (previous.interrupted.isEmpty()) {
+                throw new Conflict(
+                    "This execution kept no data to retry from (its workflow's data-saving"
+                        + " policy, or it failed before any node ran).");
+              }
+              return graphOf(old)
+                  .flatMap(
+                      graph ->
+                          varsFor(workspaceId, graph)
+                              .flatMap(
+                                  vars -> {
+                                    ExecState state = new ExecState();
+                                    state.outputs.putAll(previous.outputs);
+                                    state.loops.putAll(previous.loops);
+                                    state.runs.putAll(previous.runs);
+                                    state.ready.addAll(previous.interrupted);
+                                    Instant now = clock.instant();
+                                    ExecutionRow row =
+                                        new ExecutionRow(
+                                            UUID.randomUUID(),
+                                            workspaceId,
+                                            old.workflowId(),
+                                            old.versionId(),
+                                            old.workflowName(),
+                                            "retry",
+                                            CREATED,
+                                            old.triggerNodeId(),
+                                            old.input(),
+                                            Wire.write(state),
+                                            null,
+                                            null,
+                                            null,
+                                            old.id(),
+                                            old.concurrencyLimit(),
+                                            old.saveData(),
+                                            0,
+                                            now,
+                                            null,
+                                            null,
+                                            now.plusSeconds(
+                                                graph.settings().executionTimeoutSeconds()),
+                                            null);
+                                    return inTransaction(
+                                            tx ->
+                                                repository
+                                                    .insert(tx, row)
+                                                    .call(
+                                                        () ->
+                                                            statusEvent(
+                                                                tx, row, null, CREATED, null))
+                                                    .call(() -> startOrQueue(tx, row, graph, vars)))
+                                        .flatMap(
+                                            done ->
+                                                pool.withConnection(
+                                                    c -> repository.get(c, workspaceId, row.id())))
+                                        .map(Optional::orElseThrow);
+                                  }));
+            });
+  }
+
+  /** Deletes a finished execution and its node runs; false when it does not exist. */
+  public Uni<Boolean> delete(UUID workspaceId, UUID executionId) {
+    return inTransaction(
+        tx ->
+            repository
+                .get(tx, workspaceId, executionId)
+                .flatMap(
+                    found -> {
+                      if (found.isEmpty()) {
+                        return Uni.createFrom().item(false);
+                      }
+                      if (!Orchestrator.isTerminal(found.get().status())) {
+                        throw new Conflict(
+                            "The execution is "
+                                + found.get().status()
+                                + "; cancel it before deleting it.");
+                      }
+                      return repository.delete(tx, workspaceId, executionId);
+                    }));
+  }
+
+  /** A request the caller must change: 409. */
+  public static final class Conflict extends RuntimeException {
+    public Conflict(String message) {
+      super(message);
+    }
+  }
+
+  /** No such execution in the caller's workspace: 404. */
+  public static final class NotFound extends RuntimeException {
+    public NotFound() {
+      super("No such execution in this workspace.");
+    }
+  }
+
+  // --------------------------------------------------------------------------- internals
+
+  /** Runs {@code change} on the locked execution and persists its effects. */
+  private interface Change {
+    Effects apply(SqlClient tx, ExecutionRow row, Orchestrator.Run run);
+  }
+
+  private Uni<Void> withExecution(
+      UUID executionId, Optional<String> consumer, EventEnvelope event, Change change) {
+    return pool.withConnection(c -> repository.find(c, executionId))
+        .flatMap(
+            found -> {
+              if (found.isEmpty() || Orchestrator.isTerminal(found.get().status())) {
+                return consumer.isPresent()
+                    ? inTransaction(
+                            tx -> inbox.firstDelivery(tx, consumer.get(), event.id().toString()))
+                        .replaceWithVoid()
+                    : Uni.createFrom().voidItem();
+              }
+              ExecutionRow seen = found.get();
+              return graphOf(seen)
+                  .flatMap(
+                      graph ->
+                          varsFor(seen.workspaceId(), graph)
+                              .flatMap(
+                                  vars ->
+                                      inTransaction(
+                                          tx ->
+                                              (consumer.isPresent()
+                                                      ? inbox.firstDelivery(
+                                                          tx, consumer.get(), event.id().toString())
+                                                      : Uni.createFrom().item(true))
+                                                  .flatMap(
+                                                      first ->
+                                                          !first
+                                                              ? Uni.createFrom().voidItem()
+                                                              : repository
+                                                                  .lock(tx, executionId)
+                                                                  .flatMap(
+                                                                      locked ->
+                                                                          changeLocked(
+                                                                              tx, locked, graph,
+                                                                              vars, change))))));
+            });
+  }
+
+  private Uni<Void> changeLocked(
+      SqlClient tx,
+      Optional<ExecutionRow> locked,
+      Graph graph,
+      Map<String, String> vars,
+      Change change) {
+    if (locked.isEmpty() || Orchestrator.isTerminal(locked.get().status())) {
+      return Uni.createFrom().voidItem();
+    }
+    ExecutionRow row = locked.get();
+    Orchestrator.Run run = run(row, graph, parseState(row.state()), vars);
+    return apply(tx, row, run, change.apply(tx, row, run));
+  }
+
+  /** Persists one orchestrator step: node runs, state, status events, commands, side effects. */
+  private Uni<Void> apply(SqlClient tx, ExecutionRow row, Orchestrator.Run run, Effects fx) {
+    if (!fx.changed) {
+      if (!java.util.Objects.equals(fx.wakeAt, row.wakeAt())) {
+        return repository.update(tx, withWake(row, fx.wakeAt));
+      }
+      return Uni.createFrom().voidItem();
+    }
+    String state = Wire.write(run.state());
+    if (state.length() > maxDataBytes && !Orchestrator.isTerminal(fx.status)) {
+      Effects failed =
+          orchestrator.fail(
+              run,
+              String.format(
+                  "the execution's data is %.1f MiB, more than the %.1f MiB limit",
+                  state.length() / 1048576.0, maxDataBytes / 1048576.0));
+      fx.updates.addAll(failed.updates);
+      fx.aborts.addAll(failed.aborts);
+      fx.cancelChildren.addAll(failed.cancelChildren);
+      fx.dispatches.clear();
+      fx.children.clear();
+      fx.status = failed.status;
+      fx.error = failed.error;
+      fx.wakeAt = null;
+      state = Wire.write(run.state());
+    }
+    Instant now = clock.instant();
+    boolean terminal = Orchestrator.isTerminal(fx.status);
+    String from = row.status();
+    String errorText = fx.error == null ? null : fx.error.toString();
+    ExecutionRow next =
+        new ExecutionRow(
+            row.id(),
+            row.workspaceId(),
+            row.workflowId(),
+            row.versionId(),
+            row.workflowName(),
+            row.mode(),
+            fx.status,
+            row.triggerNodeId(),
+            row.input(),
+            state,
+            errorText == null ? row.error() : errorText,
+            row.parentExecutionId(),
+            row.parentNodeRunId(),
+            row.retryOf(),
+            row.concurrencyLimit(),
+            row.saveData(),
+            run.state().nodeRuns,
+            row.createdAt(),
+            row.startedAt() == null ? now : row.startedAt(),
+            terminal ? now : null,
+            row.deadline(),
+            terminal ? null : fx.wakeAt);
+    String message = fx.error == null ? null : fx.error.path("message").asText(null);
+    Uni<Void> chain =
+        repository
+            .insertNodeRuns(tx, row.id(), fx.inserts)
+            .call(() -> repository.updateNodeRuns(tx, fx.updates))
+            .call(() -> repository.update(tx, next));
+    // status events along the path the execution took: created → running → …
+    List<String[]> path = new ArrayList<>();
+    if (CREATED.equals(from) && !Orchestrator.RUNNING.equals(fx.status)) {
+      path.add(new String[] {CREATED, Orchestrator.RUNNING});
+      path.add(new String[] {Orchestrator.RUNNING, fx.status});
+    } else if (!from.equals(fx.status)) {
+      path.add(new String[] {from, fx.status});
+    }
+    for (String[] step : path) {
+      chain =
+          chain.call(
+              () ->
+                  statusEvent(
+                      tx, next, step[0], step[1], step[1].equals(fx.status) ? message : null));
+    }
+    for (Effects.Dispatch d : fx.dispatches) {
+      chain =
+          chain.call(
+              () ->
+                  outbox.append(
+                      tx,
+                      EventTypes.RUN_NODE_V1,
+                      row.id().toString(),
+                      row.workspaceId().toString(),
+                      new ExecutionCommandV1(
+                          d.commandId(),
+                          row.id(),
+                          d.nodeRunId(),
+                          d.attempt(),
+                          d.deadline(),
+                          Wire.write(d.task()))));
+    }
+    for (Effects.Abort a : fx.aborts) {
+      chain =
+          chain.call(
+              () ->
+                  outbox.append(
+                      tx,
+                      EventTypes.ABORT_NODE_V1,
+                      row.id().toString(),
+                      row.workspaceId().toString(),
+                      new ExecutionCommandV1(
+                          a.commandId(), row.id(), a.nodeRunId(), a.attempt(), null, null)));
+    }
+    for (Effects.ChildRequest child : fx.children) {
+      chain = chain.call(() -> requestChild(tx, next, child));
+    }
+    for (UUID child : fx.cancelChildren) {
+      chain = chain.call(() -> cancelChild(tx, child));
+    }
+    if (terminal) {
+      chain = chain.call(() -> finished(tx, next, run.graph(), run.state().lastOutput));
+    }
+    return chain;
+  }
+
+  private Uni<Void> requestChild(SqlClient tx, ExecutionRow parent, Effects.ChildRequest child) {
+    UUID workflowId;
+    try {
+      workflowId = UUID.fromString(child.workflowId().trim());
+    } catch (IllegalArgumentException e) {
+      workflowId = null;
+    }
+    ArrayNode items = JsonNodeFactory.instance.arrayNode();
+    child.items().forEach(items::add);
+    if (workflowId == null) {
+      // not a workflow id: the sub-workflow "fails" at once, in the parent's next step
+      String bad = child.workflowId();
+      return outbox
+          .append(
+              tx,
+              EventTypes.EXECUTION_REQUESTED_V1,
+              child.childExecutionId().toString(),
+              parent.workspaceId().toString(),
+              new ExecutionRequestedV1(
+                  child.childExecutionId(),
+                  null,
+                  null,
+                  "sub-workflow",
+                  items.toString(),
+                  null,
+                  child.parentNodeRunId() == null ? null : parent.id(),
+                  child.parentNodeRunId()))
+          .invoke(() -> LOG.debugf("sub-workflow id %s is not a UUID", bad))
+          .replaceWithVoid();
+    }
+    return outbox
+        .append(
+            tx,
+            EventTypes.EXECUTION_REQUESTED_V1,
+            child.childExecutionId().toString(),
+            parent.workspaceId().toString(),
+            new ExecutionRequestedV1(
+                child.childExecutionId(),
+                workflowId,
+                null,
+                "sub-workflow",
+                items.toString(),
+                null,
+                child.parentNodeRunId() == null ? null : parent.id(),
+                child.parentNodeRunId()))
+        .replaceWithVoid();
+  }
+
+  private Uni<Void> cancelChild(SqlClient tx, UUID childId) {
+    return repository
+        .lock(tx, childId)
+        .flatMap(
+            locked -> {
+              if (locked.isEmpty() || Orchestrator.isTerminal(locked.get().status())) {
+                return Uni.createFrom().voidItem();
+              }
+              ExecutionRow child = locked.get();
+              return graphOf(child)
+                  .flatMap(
+                      graph -> {
+                        Orchestrator.Run run =
+                            run(child, graph, parseState(child.state()), Map.of());
+                        return apply(tx, child, run, orchestrator.cancel(run));
+                      });
+            });
+  }
+
+  /** A terminal state: analytics, the error workflow, the parent, the next queued, the data. */
+  private Uni<Void> finished(
+      SqlClient tx, ExecutionRow row, Graph graph, List<ObjectNode> lastOutput) {
+    Instant end = row.finishedAt() == null ? clock.instant() : row.finishedAt();
+    long millis = Duration.between(row.createdAt(), end).toMillis();
+    triggerToEnd.record(Duration.ofMillis(Math.max(0, millis)));
+    Counter.builder("executions_total")
+        .description("Executions that reached a terminal state")
+        .tag("status", row.status())
+        .register(registry)
+        .increment();
+    if (!Orchestrator.SUCCEEDED.equals(row.status())) {
+      Counter.builder("executions_failed_total")
+          .description("Executions that failed, timed out or were cancelled")
+          .tag("status", row.status())
+          .register(registry)
+          .increment();
+    }
+    String message = errorMessage(row.error());
+    Uni<Void> chain =
+        outbox
+            .append(
+                tx,
+                EventTypes.EXECUTION_COMPLETED_V1,
+                row.id().toString(),
+                row.workspaceId().toString(),
+                new ExecutionCompletedV1(
+                    row.id(),
+                    row.workflowId(),
+                    row.versionId(),
+                    row.mode(),
+                    row.status(),
+                    row.createdAt(),
+                    end,
+                    millis,
+                    row.nodeRuns(),
+                    message))
+            .replaceWithVoid();
+    boolean failed =
+        Orchestrator.FAILED.equals(row.status()) || Orchestrator.TIMED_OUT.equals(row.status());
+    if (failed
+        && graph != null
+        && graph.settings().errorWorkflowId() != null
+        && !"error".equals(row.mode())) {
+      chain = chain.call(() -> requestErrorWorkflow(tx, row, graph));
+    }
+    if (row.parentExecutionId() != null && row.parentNodeRunId() != null) {
+      chain = chain.call(() -> notifyParent(tx, row, lastOutput, message));
+    }
+    if (row.concurrencyLimit() != null) {
+      chain = chain.call(() -> repository.wakeNextQueued(tx, row.workflowId()));
+    }
+    boolean drop =
+        "none".equals(row.saveData())
+            || ("failed".equals(row.saveData()) && Orchestrator.SUCCEEDED.equals(row.status()));
+    if (drop) {
+      chain =
+          chain
+              .call(() -> repository.dropData(tx, row.id()))
+              .call(
+                  () ->
+                      repository.update(
+                          tx,
+                          new ExecutionRow(
+                              row.id(),
+                              row.workspaceId(),
+                              row.workflowId(),
+                              row.versionId(),
+                              row.workflowName(),
+                              row.mode(),
+                              row.status(),
+                              row.triggerNodeId(),
+                              null,
+                              "{}",
+                              row.error(),
+                              row.parentExecutionId(),
+                              row.parentNodeRunId(),
+                              row.retryOf(),
+                              row.concurrencyLimit(),
+                              row.saveData(),
+                              row.nodeRuns(),
+                              row.createdAt(),
+                              row.startedAt(),
+                              row.finishedAt(),
+                              row.deadline(),
+                              null)));
+    }
+    LOG.infof(
+        "Execution %s of workflow %s %s in %d ms (%d node runs)",
+        row.id(), row.workflowId(), row.status(), millis, row.nodeRuns());
+    return chain;
+  }
+
+  private Uni<Void> requestErrorWorkflow(SqlClient tx, ExecutionRow row, Graph graph) {
+    ObjectNode item = JsonNodeFactory.instance.objectNode();
+    ObjectNode execution = item.putObject("execution");
+    execution.put("id", row.id().toString());
+    execution.put("mode", row.mode());
+    execution.put("status", row.status());
+    JsonNode error = row.error() == null ? null : Wire.read(row.error(), JsonNode.class);
+    if (error != null) {
+      execution.set("error", error);
+      if (error.hasNonNull("nodeName")) {
+        execution.put("lastNodeExecuted", error.get("nodeName").asText());
+      }
+    }
+    ObjectNode workflow = item.putObject("workflow");
+    workflow.put("id", row.workflowId().toString());
+    workflow.put("name", row.workflowName());
+    ArrayNode items = JsonNodeFactory.instance.arrayNode().add(item);
+    UUID id = UUID.randomUUID();
+    return outbox
+        .append(
+            tx,
+            EventTypes.EXECUTION_REQUESTED_V1,
+            id.toString(),
+            row.workspaceId().toString(),
+            new ExecutionRequestedV1(
+                id, graph.settings().errorWorkflowId(), null, "error", items.toString()))
+        .replaceWithVoid();
+  }
+
+  private Uni<Void> notifyParent(
+      SqlClient tx, ExecutionRow child, List<ObjectNode> output, String message) {
+    return repository
+        .lock(tx, child.parentExecutionId())
+        .flatMap(
+            locked -> {
+              if (locked.isEmpty() || Orchestrator.isTerminal(locked.get().status())) {
+                return Uni.createFrom().voidItem();
+              }
+              ExecutionRow parent = locked.get();
+              return graphOf(parent)
+                  .flatMap(
+                      graph ->
+                          varsFor(parent.workspaceId(), graph)
+                              .flatMap(
+                                  vars -> {
+                                    Orchestrator.Run run =
+                                        run(parent, graph, parseState(parent.state()), vars);
+                                    return apply(
+                                        tx,
+                                        parent,
+                                        run,
+                                        orchestrator.onChildFinished(
+                                            run,
+                                            child.parentNodeRunId(),
+                                            child.id(),
+                                            child.status(),
+                                            output,
+                                            message));
+                                  }));
+            });
+  }
+
+  private Uni<Void> statusEvent(
+      SqlClient tx, ExecutionRow row, String from, String to, String error) {
+    return outbox
+        .append(
+            tx,
+            EventTypes.EXECUTION_STATUS_CHANGED_V1,
+            row.id().toString(),
+            row.workspaceId().toString(),
+            new ExecutionStatusChangedV1(
+                row.id(), row.workflowId(), from, to, clock.instant(), error))
+        .replaceWithVoid();
+  }
+
+  private Uni<Graph> graphOf(ExecutionRow row) {
+    return versions.graph(row.workspaceId(), row.versionId());
+  }
+
+  private Uni<Map<String, String>> varsFor(UUID workspace, Graph graph) {
+    if (graph == null || !graph.usesVariables()) {
+      return Uni.createFrom().item(Map.of());
+    }
+    return variables.values(workspace.toString());
+  }
+
+  private Orchestrator.Run run(
+      ExecutionRow row, Graph graph, ExecState state, Map<String, String> vars) {
+    return new Orchestrator.Run(
+        row.id(), row.workspaceId(), row.mode(), graph, state, row.deadline(), vars);
+  }
+
+  static ExecState parseState(String json) {
+    return json == null || json.isBlank() ? new ExecState() : Wire.read(json, ExecState.class);
+  }
+
+  private static ExecutionRow withWake(ExecutionRow r, Instant wakeAt) {
+    return new ExecutionRow(
+        r.id(),
+        r.workspaceId(),
+        r.workflowId(),
+        r.versionId(),
+        r.workflowName(),
+        r.mode(),
+        r.status(),
+        r.triggerNodeId(),
+        r.input(),
+        r.state(),
+        r.error(),
+        r.parentExecutionId(),
+        r.parentNodeRunId(),
+        r.retryOf(),
+        r.concurrencyLimit(),
+        r.saveData(),
+        r.nodeRuns(),
+        r.createdAt(),
+        r.startedAt(),
+        r.finishedAt(),
+        r.deadline(),
+        wakeAt);
+  }
+
+  private static String errorJson(String message) {
+    ObjectNode error = JsonNodeFactory.instance.objectNode();
+    error.put("message", message);
+    return error.toString();
+  }
+
+  private static String errorMessage(String errorJson) {
+    if (errorJson == null) {
+      return null;
+    }
+    return Wire.read(errorJson, JsonNode.class).path("message").asText(null);
+  }
+
+  /** A transaction, retried when PostgreSQL picks it as a deadlock victim. */
+  private <T> Uni<T> inTransaction(Function<SqlClient, Uni<T>> work) {
+    return pool.withTransaction(tx -> work.apply(tx))
+        .onFailure(e -> e instanceof PgException pg && "40P01".equals(pg.getSqlState()))
+        .retry()
+        .withBackOff(Duration.ofMillis(20), Duration.ofMillis(500))
+        .atMost(5);
+  }
+}

@@ -3,6 +3,7 @@ package io.linkflow.executor;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linkflow.engine.wire.NodeOutcome;
 import io.linkflow.events.CloudEventHeaders;
 import io.linkflow.events.EventCodec;
@@ -14,10 +15,10 @@ import io.linkflow.testing.RealInfrastructure;
 import io.linkflow.testing.TopicWatcher;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
@@ -216,8 +217,46 @@ class RunNodeTest {
         .contains("worker_jobs_running");
   }
 
-  @SuppressWarnings("unused")
-  private static Map<String, String> none() {
-    return Map.of();
+  @Test
+  void anOutcomeLargerThanTheResultLimitIsAnsweredAsALimitFailure() {
+    ObjectNode parameters = Commands.JSON.createObjectNode();
+    parameters.put(
+        "code", "return Array.from({ length: 9 }, (_, i) => ({ i, s: 'x'.repeat(1000000) }));");
+    parameters.put("memoryMb", 256);
+    Commands.Run run = new Commands.Run("linkflow.code", "{}");
+    run.nodeName = "Big";
+    run.parameters = parameters;
+
+    Commands.Result result = Commands.run(run.items("{}"));
+
+    assertThat(result.error().kind()).isEqualTo(NodeOutcome.LIMIT);
+    assertThat(result.error().retryable()).isFalse();
+    assertThat(result.error().message())
+        .isEqualTo(
+            "node \"Big\" produced 8.6 MiB of output, more than the 8 MiB result limit"
+                + " (linkflow.executor.max-result-bytes)");
+  }
+
+  @Test
+  void anAbortForARunThatIsNotHereIsIgnoredAndAPoisonRecordGoesToTheDeadLetterQueue() {
+    Commands.Run ghost = new Commands.Run("linkflow.noOp", "{}");
+    Commands.abort(ghost);
+    try (TopicWatcher dlq = TopicWatcher.watch(Topic.DLQ_EVENTS.topicName())) {
+      String key = java.util.UUID.randomUUID().toString();
+      io.linkflow.testing.TestEvents.publish(
+          Topic.EXECUTION_COMMANDS.topicName(),
+          key,
+          "not a command".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          List.of());
+      long deadline = System.nanoTime() + Commands.WAIT.toNanos();
+      boolean found = false;
+      while (!found && System.nanoTime() < deadline) {
+        found = dlq.poll(Duration.ofMillis(200)).stream().anyMatch(r -> key.equals(r.key()));
+      }
+      assertThat(found).as("the unreadable record is in dlq.events").isTrue();
+    }
+    // the executor goes on: the next command is answered
+    Commands.Result next = Commands.run(new Commands.Run("linkflow.noOp", "{}").items("{\"a\":1}"));
+    assertThat(next.main()).extracting(Object::toString).containsExactly("{\"a\":1}");
   }
 }

@@ -61,7 +61,8 @@ public class CodeHandler implements NodeHandler {
   private static final Logger LOG = Logger.getLogger(CodeHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MIB = 1024 * 1024;
-  private static final Pattern LINE = Pattern.compile("\\(" + SOURCE_NAME + ":(\\d+)(?::\\d+)?\\)");
+  private static final Pattern LINE =
+      Pattern.compile("(?:^|[\\s(])" + SOURCE_NAME + ":(\\d+)", Pattern.MULTILINE);
 
   private enum Stop {
     TIMEOUT,

@@ -193,9 +193,17 @@ public class Executions {
               null);
       return repository
           .insert(tx, failed)
-          .call(() -> statusEvent(tx, failed, null, CREATED, null))
-          .call(() -> statusEvent(tx, failed, CREATED, Orchestrator.FAILED, message))
-          .call(() -> finished(tx, failed, null, List.of()));
+          .flatMap(
+              inserted -> {
+                if (!inserted) {
+                  return Uni.createFrom().voidItem();
+                }
+                List<Outbox.Entry> events = new ArrayList<>();
+                events.add(statusEntry(failed, null, CREATED, null));
+                events.add(statusEntry(failed, CREATED, Orchestrator.FAILED, message));
+                return finished(tx, failed, null, List.of(), events)
+                    .call(() -> outbox.appendAll(tx, events));
+              });
     }
     Graph.Settings settings = graph.settings();
     ExecutionRow row =
@@ -222,25 +230,25 @@ public class Executions {
             null,
             now.plusSeconds(settings.executionTimeoutSeconds()),
             null);
+    if (settings.concurrencyLimit() == null) {
+      return start(tx, row, graph, vars, true); // decided in memory, stored once
+    }
     return repository
-        .find(tx, row.id())
+        .insert(tx, row)
         .flatMap(
-            existing -> {
-              if (existing.isPresent()) {
-                return Uni.createFrom().voidItem(); // the same request through another topic
-              }
-              return repository
-                  .insert(tx, row)
-                  .call(() -> statusEvent(tx, row, null, CREATED, null))
-                  .call(() -> startOrQueue(tx, row, graph, vars));
-            });
+            inserted ->
+                !inserted
+                    ? Uni.createFrom().voidItem() // the same request through another topic
+                    : outbox
+                        .appendAll(tx, List.of(statusEntry(row, null, CREATED, null)))
+                        .call(() -> startOrQueue(tx, row, graph, vars)));
   }
 
   /** Starts now, or leaves the execution queued when its workflow's limit is reached. */
   private Uni<Void> startOrQueue(
       SqlClient tx, ExecutionRow row, Graph graph, Map<String, String> vars) {
     if (row.concurrencyLimit() == null) {
-      return start(tx, row, graph, vars);
+      return start(tx, row, graph, vars, false);
     }
     return repository
         .lockSlots(tx, row.workflowId())
@@ -255,7 +263,7 @@ public class Executions {
                                 .flatMap(
                                     older -> {
                                       if (taken < row.concurrencyLimit() && !older) {
-                                        return start(tx, row, graph, vars);
+                                        return start(tx, row, graph, vars, false);
                                       }
                                       LOG.debugf(
                                           "Execution %s queued: %d of %d slots of workflow %s"
@@ -268,7 +276,8 @@ public class Executions {
                                     })));
   }
 
-  private Uni<Void> start(SqlClient tx, ExecutionRow row, Graph graph, Map<String, String> vars) {
+  private Uni<Void> start(
+      SqlClient tx, ExecutionRow row, Graph graph, Map<String, String> vars, boolean fresh) {
     ExecState state = parseState(row.state());
     Orchestrator.Run run = run(row, graph, state, vars);
     Effects fx;
@@ -278,7 +287,7 @@ public class Executions {
       List<ObjectNode> items = Wire.read(row.input(), ItemList.class);
       fx = orchestrator.start(run, items, row.triggerNodeId());
     }
-    return apply(tx, row, run, fx);
+    return persist(tx, row, run, fx, fresh);
   }
 
   /** JSON array of items. */
@@ -456,8 +465,11 @@ public class Executions {
                                                     .insert(tx, row)
                                                     .call(
                                                         () ->
-                                                            statusEvent(
-                                                                tx, row, null, CREATED, null))
+                                                            outbox.appendAll(
+                                                                tx,
+                                                                List.of(
+                                                                    statusEntry(
+                                                                        row, null, CREATED, null))))
                                                     .call(() -> startOrQueue(tx, row, graph, vars)))
                                         .flatMap(
                                             done ->
@@ -565,6 +577,16 @@ public class Executions {
 
   /** Persists one orchestrator step: node runs, state, status events, commands, side effects. */
   private Uni<Void> apply(SqlClient tx, ExecutionRow row, Orchestrator.Run run, Effects fx) {
+    return persist(tx, row, run, fx, false);
+  }
+
+  /**
+   * Persists one orchestrator step. {@code fresh}: the execution is not stored yet ({@code row} is
+   * how it was created) and is inserted in its state after the step — one round trip instead of an
+   * insert and an update; if another delivery stored it meanwhile, nothing is written.
+   */
+  private Uni<Void> persist(
+      SqlClient tx, ExecutionRow row, Orchestrator.Run run, Effects fx, boolean fresh) {
     if (!fx.changed) {
       if (!java.util.Objects.equals(fx.wakeAt, row.wakeAt())) {
         return repository.update(tx, withWake(row, fx.wakeAt));
@@ -618,113 +640,87 @@ public class Executions {
             row.deadline(),
             terminal ? null : fx.wakeAt);
     String message = fx.error == null ? null : fx.error.path("message").asText(null);
-    Uni<Void> chain =
-        repository
-            .insertNodeRuns(tx, row.id(), fx.inserts)
-            .call(() -> repository.updateNodeRuns(tx, fx.updates))
-            .call(() -> repository.update(tx, next));
-    // status events along the path the execution took: created → running → …
-    List<String[]> path = new ArrayList<>();
-    if (CREATED.equals(from) && !Orchestrator.RUNNING.equals(fx.status)) {
-      path.add(new String[] {CREATED, Orchestrator.RUNNING});
-      path.add(new String[] {Orchestrator.RUNNING, fx.status});
-    } else if (!from.equals(fx.status)) {
-      path.add(new String[] {from, fx.status});
+    List<Outbox.Entry> events = new ArrayList<>();
+    // status events along the path the execution took: (new →) created → running → …
+    if (fresh) {
+      events.add(statusEntry(next, null, CREATED, null));
     }
-    for (String[] step : path) {
-      chain =
-          chain.call(
-              () ->
-                  statusEvent(
-                      tx, next, step[0], step[1], step[1].equals(fx.status) ? message : null));
+    if (CREATED.equals(from) && !Orchestrator.RUNNING.equals(fx.status)) {
+      events.add(statusEntry(next, CREATED, Orchestrator.RUNNING, null));
+      events.add(statusEntry(next, Orchestrator.RUNNING, fx.status, message));
+    } else if (!from.equals(fx.status)) {
+      events.add(statusEntry(next, from, fx.status, message));
     }
     for (Effects.Dispatch d : fx.dispatches) {
-      chain =
-          chain.call(
-              () ->
-                  outbox.append(
-                      tx,
-                      EventTypes.RUN_NODE_V1,
-                      row.id().toString(),
-                      row.workspaceId().toString(),
-                      new ExecutionCommandV1(
-                          d.commandId(),
-                          row.id(),
-                          d.nodeRunId(),
-                          d.attempt(),
-                          d.deadline(),
-                          Wire.write(d.task()))));
+      events.add(
+          outbox.entry(
+              EventTypes.RUN_NODE_V1,
+              row.id().toString(),
+              row.workspaceId().toString(),
+              new ExecutionCommandV1(
+                  d.commandId(),
+                  row.id(),
+                  d.nodeRunId(),
+                  d.attempt(),
+                  d.deadline(),
+                  Wire.write(d.task()))));
     }
-    for (Effects.Abort a : fx.aborts) {
-      chain =
-          chain.call(
-              () ->
-                  outbox.append(
-                      tx,
-                      EventTypes.ABORT_NODE_V1,
-                      row.id().toString(),
-                      row.workspaceId().toString(),
-                      new ExecutionCommandV1(
-                          a.commandId(), row.id(), a.nodeRunId(), a.attempt(), null, null)));
+    for (Effects.Abort abort : fx.aborts) {
+      events.add(
+          outbox.entry(
+              EventTypes.ABORT_NODE_V1,
+              row.id().toString(),
+              row.workspaceId().toString(),
+              new ExecutionCommandV1(
+                  abort.commandId(), row.id(), abort.nodeRunId(), abort.attempt(), null, null)));
     }
     for (Effects.ChildRequest child : fx.children) {
-      chain = chain.call(() -> requestChild(tx, next, child));
+      events.add(childRequest(next, child));
     }
-    for (UUID child : fx.cancelChildren) {
-      chain = chain.call(() -> cancelChild(tx, child));
-    }
-    if (terminal) {
-      chain = chain.call(() -> finished(tx, next, run.graph(), run.state().lastOutput));
-    }
-    return chain;
+    Uni<Boolean> stored =
+        fresh ? repository.insert(tx, next) : repository.update(tx, next).replaceWith(Boolean.TRUE);
+    return stored.flatMap(
+        written -> {
+          if (!written) {
+            return Uni.createFrom().voidItem(); // the same request, delivered twice at once
+          }
+          Uni<Void> chain =
+              repository
+                  .insertNodeRuns(tx, row.id(), fx.inserts)
+                  .call(() -> repository.updateNodeRuns(tx, fx.updates));
+          for (UUID child : fx.cancelChildren) {
+            chain = chain.call(() -> cancelChild(tx, child));
+          }
+          if (terminal) {
+            chain =
+                chain.call(() -> finished(tx, next, run.graph(), run.state().lastOutput, events));
+          }
+          return chain.call(() -> outbox.appendAll(tx, events));
+        });
   }
 
-  private Uni<Void> requestChild(SqlClient tx, ExecutionRow parent, Effects.ChildRequest child) {
+  private Outbox.Entry childRequest(ExecutionRow parent, Effects.ChildRequest child) {
     UUID workflowId;
     try {
       workflowId = UUID.fromString(child.workflowId().trim());
     } catch (IllegalArgumentException e) {
-      workflowId = null;
+      workflowId = null; // not a workflow id: the child fails at once, and so the node
     }
     ArrayNode items = JsonNodeFactory.instance.arrayNode();
     child.items().forEach(items::add);
-    if (workflowId == null) {
-      // not a workflow id: the sub-workflow "fails" at once, in the parent's next step
-      String bad = child.workflowId();
-      return outbox
-          .append(
-              tx,
-              EventTypes.EXECUTION_REQUESTED_V1,
-              child.childExecutionId().toString(),
-              parent.workspaceId().toString(),
-              new ExecutionRequestedV1(
-                  child.childExecutionId(),
-                  null,
-                  null,
-                  "sub-workflow",
-                  items.toString(),
-                  null,
-                  child.parentNodeRunId() == null ? null : parent.id(),
-                  child.parentNodeRunId()))
-          .invoke(() -> LOG.debugf("sub-workflow id %s is not a UUID", bad))
-          .replaceWithVoid();
-    }
-    return outbox
-        .append(
-            tx,
-            EventTypes.EXECUTION_REQUESTED_V1,
-            child.childExecutionId().toString(),
-            parent.workspaceId().toString(),
-            new ExecutionRequestedV1(
-                child.childExecutionId(),
-                workflowId,
-                null,
-                "sub-workflow",
-                items.toString(),
-                null,
-                child.parentNodeRunId() == null ? null : parent.id(),
-                child.parentNodeRunId()))
-        .replaceWithVoid();
+    return outbox.entry(
+        EventTypes.EXECUTION_REQUESTED_V1,
+        child.childExecutionId().toString(),
+        parent.workspaceId().toString(),
+        new ExecutionRequestedV1(
+            child.childExecutionId(),
+            workflowId,
+            null,
+            "sub-workflow",
+            items.toString(),
+            null,
+            child.parentNodeRunId() == null ? null : parent.id(),
+            child.parentNodeRunId()));
   }
 
   private Uni<Void> cancelChild(SqlClient tx, UUID childId) {
@@ -748,7 +744,11 @@ public class Executions {
 
   /** A terminal state: analytics, the error workflow, the parent, the next queued, the data. */
   private Uni<Void> finished(
-      SqlClient tx, ExecutionRow row, Graph graph, List<ObjectNode> lastOutput) {
+      SqlClient tx,
+      ExecutionRow row,
+      Graph graph,
+      List<ObjectNode> lastOutput,
+      List<Outbox.Entry> events) {
     Instant end = row.finishedAt() == null ? clock.instant() : row.finishedAt();
     long millis = Duration.between(row.createdAt(), end).toMillis();
     triggerToEnd.record(Duration.ofMillis(Math.max(0, millis)));
@@ -765,33 +765,31 @@ public class Executions {
           .increment();
     }
     String message = errorMessage(row.error());
-    Uni<Void> chain =
-        outbox
-            .append(
-                tx,
-                EventTypes.EXECUTION_COMPLETED_V1,
-                row.id().toString(),
-                row.workspaceId().toString(),
-                new ExecutionCompletedV1(
-                    row.id(),
-                    row.workflowId(),
-                    row.versionId(),
-                    row.mode(),
-                    row.status(),
-                    row.createdAt(),
-                    end,
-                    millis,
-                    row.nodeRuns(),
-                    message))
-            .replaceWithVoid();
+    events.add(
+        outbox.entry(
+            EventTypes.EXECUTION_COMPLETED_V1,
+            row.id().toString(),
+            row.workspaceId().toString(),
+            new ExecutionCompletedV1(
+                row.id(),
+                row.workflowId(),
+                row.versionId(),
+                row.mode(),
+                row.status(),
+                row.createdAt(),
+                end,
+                millis,
+                row.nodeRuns(),
+                message)));
     boolean failed =
         Orchestrator.FAILED.equals(row.status()) || Orchestrator.TIMED_OUT.equals(row.status());
     if (failed
         && graph != null
         && graph.settings().errorWorkflowId() != null
         && !"error".equals(row.mode())) {
-      chain = chain.call(() -> requestErrorWorkflow(tx, row, graph));
+      events.add(errorWorkflowRequest(row, graph));
     }
+    Uni<Void> chain = Uni.createFrom().voidItem();
     if (row.parentExecutionId() != null && row.parentNodeRunId() != null) {
       chain = chain.call(() -> notifyParent(tx, row, lastOutput, message));
     }
@@ -833,13 +831,13 @@ public class Executions {
                               row.deadline(),
                               null)));
     }
-    LOG.infof(
+    LOG.debugf(
         "Execution %s of workflow %s %s in %d ms (%d node runs)",
         row.id(), row.workflowId(), row.status(), millis, row.nodeRuns());
     return chain;
   }
 
-  private Uni<Void> requestErrorWorkflow(SqlClient tx, ExecutionRow row, Graph graph) {
+  private Outbox.Entry errorWorkflowRequest(ExecutionRow row, Graph graph) {
     ObjectNode item = JsonNodeFactory.instance.objectNode();
     ObjectNode execution = item.putObject("execution");
     execution.put("id", row.id().toString());
@@ -857,15 +855,12 @@ public class Executions {
     workflow.put("name", row.workflowName());
     ArrayNode items = JsonNodeFactory.instance.arrayNode().add(item);
     UUID id = UUID.randomUUID();
-    return outbox
-        .append(
-            tx,
-            EventTypes.EXECUTION_REQUESTED_V1,
-            id.toString(),
-            row.workspaceId().toString(),
-            new ExecutionRequestedV1(
-                id, graph.settings().errorWorkflowId(), null, "error", items.toString()))
-        .replaceWithVoid();
+    return outbox.entry(
+        EventTypes.EXECUTION_REQUESTED_V1,
+        id.toString(),
+        row.workspaceId().toString(),
+        new ExecutionRequestedV1(
+            id, graph.settings().errorWorkflowId(), null, "error", items.toString()));
   }
 
   private Uni<Void> notifyParent(
@@ -901,17 +896,12 @@ public class Executions {
             });
   }
 
-  private Uni<Void> statusEvent(
-      SqlClient tx, ExecutionRow row, String from, String to, String error) {
-    return outbox
-        .append(
-            tx,
-            EventTypes.EXECUTION_STATUS_CHANGED_V1,
-            row.id().toString(),
-            row.workspaceId().toString(),
-            new ExecutionStatusChangedV1(
-                row.id(), row.workflowId(), from, to, clock.instant(), error))
-        .replaceWithVoid();
+  private Outbox.Entry statusEntry(ExecutionRow row, String from, String to, String error) {
+    return outbox.entry(
+        EventTypes.EXECUTION_STATUS_CHANGED_V1,
+        row.id().toString(),
+        row.workspaceId().toString(),
+        new ExecutionStatusChangedV1(row.id(), row.workflowId(), from, to, clock.instant(), error));
   }
 
   private Uni<Graph> graphOf(ExecutionRow row) {

@@ -50,7 +50,47 @@ public class Outbox {
   /** Appends {@code event} for {@code topic} in the transaction of {@code tx}. */
   public Uni<Void> append(SqlClient tx, Topic topic, EventEnvelope event) {
     EventEnvelope traced = withCurrentTrace(event);
+    signalOnCommit(tx);
     return tx.preparedQuery(INSERT_SQL).execute(tuple(topic, traced)).replaceWithVoid();
+  }
+
+  /** An event and the topic it goes to, for {@link #appendAll}. */
+  public record Entry(Topic topic, EventEnvelope event) {}
+
+  /** A new event of {@code type} about {@code subject}, to append with {@link #appendAll}. */
+  public <T extends Record> Entry entry(
+      EventType<T> type, String subject, String workspaceId, T payload) {
+    return new Entry(
+        type.topic(), EventCodec.envelope(type, source, subject, workspaceId, payload));
+  }
+
+  /**
+   * Appends several events in one round trip (a batch), in list order — the order they will be
+   * published in.
+   */
+  public Uni<Void> appendAll(SqlClient tx, java.util.List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    java.util.List<Tuple> rows = new java.util.ArrayList<>(entries.size());
+    for (Entry entry : entries) {
+      rows.add(tuple(entry.topic(), withCurrentTrace(entry.event())));
+    }
+    signalOnCommit(tx);
+    return tx.preparedQuery(INSERT_SQL).executeBatch(rows).replaceWithVoid();
+  }
+
+  /** Nudges the relay when the transaction of {@code tx} commits (if it is one). */
+  private static void signalOnCommit(SqlClient tx) {
+    if (tx instanceof io.vertx.mutiny.sqlclient.SqlConnection connection) {
+      io.vertx.mutiny.sqlclient.Transaction transaction = connection.transaction();
+      if (transaction != null) {
+        transaction
+            .completion()
+            .subscribe()
+            .with(committed -> OutboxSignal.committed(), rolledBack -> {});
+      }
+    }
   }
 
   private static Tuple tuple(Topic topic, EventEnvelope e) {

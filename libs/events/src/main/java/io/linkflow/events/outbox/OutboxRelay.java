@@ -75,6 +75,8 @@ public class OutboxRelay {
   private ScheduledExecutorService executor;
   private KafkaProducer<String, byte[]> producer;
   private volatile boolean running;
+  private volatile boolean nudged;
+  private java.util.concurrent.ScheduledFuture<?> pending; // only used on the relay thread
   private Duration backoff;
 
   @Inject
@@ -130,7 +132,32 @@ public class OutboxRelay {
               thread.setDaemon(true);
               return thread;
             });
-    executor.schedule(this::loop, 0, TimeUnit.MILLISECONDS);
+    pending = executor.schedule(this::loop, 0, TimeUnit.MILLISECONDS);
+    OutboxSignal.listen(this::nudge);
+  }
+
+  /**
+   * Relays now instead of at the next poll: called when a transaction that wrote outbox events
+   * commits, so events leave within milliseconds, not a poll interval.
+   */
+  public void nudge() {
+    if (!running) {
+      return;
+    }
+    nudged = true;
+    try {
+      executor.execute(
+          () -> {
+            if (pending != null
+                && !pending.isDone()
+                && pending.getDelay(TimeUnit.MILLISECONDS) > 0
+                && pending.cancel(false)) {
+              pending = executor.schedule(this::loop, 0, TimeUnit.MILLISECONDS);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      // shutting down
+    }
   }
 
   void stop(@Observes ShutdownEvent ignored) {
@@ -153,6 +180,7 @@ public class OutboxRelay {
       return;
     }
     Duration next = pollInterval;
+    nudged = false;
     try {
       int relayed = relayOnce();
       backoff = pollInterval;
@@ -165,8 +193,11 @@ public class OutboxRelay {
       next = backoff;
       LOG.warnf("Outbox relay failed, retrying in %d ms: %s", next.toMillis(), rootMessage(e));
     }
+    if (nudged && backoff.equals(pollInterval)) {
+      next = Duration.ZERO;
+    }
     if (running) {
-      executor.schedule(this::loop, next.toMillis(), TimeUnit.MILLISECONDS);
+      pending = executor.schedule(this::loop, next.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

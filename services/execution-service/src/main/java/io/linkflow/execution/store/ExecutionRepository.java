@@ -37,14 +37,15 @@ public class ExecutionRepository {
           + " parent_execution_id, parent_node_run_id, retry_of, concurrency_limit, save_data,"
           + " node_runs, created_at, started_at, finished_at, deadline, wake_at";
 
-  public Uni<Void> insert(SqlClient tx, ExecutionRow r) {
+  /** Inserts the execution; false when one with its id exists (a repeated request). */
+  public Uni<Boolean> insert(SqlClient tx, ExecutionRow r) {
     return tx.preparedQuery(
             "INSERT INTO execution (id, workspace_id, workflow_id, version_id, workflow_name, mode,"
                 + " status, trigger_node_id, input, state, error, parent_execution_id,"
                 + " parent_node_run_id, retry_of, concurrency_limit, save_data, node_runs,"
                 + " created_at, started_at, finished_at, deadline, wake_at) VALUES ($1, $2, $3, $4,"
                 + " $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb, $11::text::jsonb, $12, $13,"
-                + " $14, $15, $16, $17, $18, $19, $20, $21, $22)")
+                + " $14, $15, $16, $17, $18, $19, $20, $21, $22) ON CONFLICT (id) DO NOTHING")
         .execute(
             Tuple.from(
                 new Object[] {
@@ -71,7 +72,7 @@ public class ExecutionRepository {
                   odt(r.deadline()),
                   odt(r.wakeAt())
                 }))
-        .replaceWithVoid();
+        .map(result -> result.rowCount() == 1);
   }
 
   /** The execution, locked for the rest of the transaction. */

@@ -16,9 +16,9 @@ import org.jboss.logging.Logger;
 
 /** The node runtime of this executor: the built-in nodes plus HTTP Request and Code. */
 @ApplicationScoped
-public class Runtime {
+public class NodeRuntime {
 
-  private static final Logger LOG = Logger.getLogger(Runtime.class);
+  private static final Logger LOG = Logger.getLogger(NodeRuntime.class);
 
   @Produces
   @Singleton

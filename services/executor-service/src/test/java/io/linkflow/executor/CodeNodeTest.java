@@ -199,8 +199,8 @@ class CodeNodeTest {
     assertThat(result.error().retryable()).isFalse();
     assertThat(result.error().message())
         .isEqualTo(
-            "node \"Code\": the code allocated more than its memory budget (16 MB memoryMb × 4)"
-                + " and was stopped");
+            "node \"Code\": the code allocated more than its memory budget of 64 MB (memoryMb 16"
+                + " × 4) and was stopped");
     assertThat(Duration.between(result.payload().startedAt(), result.payload().finishedAt()))
         .isLessThan(Duration.ofSeconds(20));
   }

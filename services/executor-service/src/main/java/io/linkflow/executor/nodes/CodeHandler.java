@@ -153,7 +153,17 @@ public class CodeHandler implements NodeHandler {
     }
     long timeoutMs = Math.max(1, parameters.path("timeoutMs").asLong(10_000));
     long memoryMb = Math.max(1, parameters.path("memoryMb").asLong(64));
-    long budget = memoryMb * MIB * Math.max(1, config.allocationFactor());
+    long asked = memoryMb * MIB * Math.max(1, config.allocationFactor());
+    // a script that keeps what it allocates must not exhaust the heap the other runs share
+    long cap = java.lang.Runtime.getRuntime().maxMemory() / 4;
+    long budget = Math.min(asked, cap);
+    String budgetText =
+        budget / MIB
+            + " MB ("
+            + (budget < asked
+                ? "capped at a quarter of the executor's heap"
+                : "memoryMb " + memoryMb + " × " + config.allocationFactor())
+            + ")";
 
     String inputJson = json(itemsArray(run.main()));
     String bindingsJson = json(bindings(run.scope()));
@@ -221,12 +231,12 @@ public class CodeHandler implements NodeHandler {
       }
       resultJson = state.getMember("result").asString();
     } catch (PolyglotException e) {
-      throw translate(run, runContext, e, stopped.get(), timeoutMs, memoryMb, console);
+      throw translate(run, runContext, e, stopped.get(), timeoutMs, budgetText, console);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (IllegalStateException e) {
       // the context was closed by a stop between two calls
-      throw translate(run, runContext, null, stopped.get(), timeoutMs, memoryMb, console);
+      throw translate(run, runContext, null, stopped.get(), timeoutMs, budgetText, console);
     } finally {
       timer.cancel(false);
       memory.cancel(false);
@@ -246,7 +256,7 @@ public class CodeHandler implements NodeHandler {
       PolyglotException e,
       Stop stopped,
       long timeoutMs,
-      long memoryMb,
+      String budget,
       ConsoleCapture console) {
     if (stopped == Stop.TIMEOUT) {
       runContext.control().failAs(NodeOutcome.TIMEOUT);
@@ -260,11 +270,7 @@ public class CodeHandler implements NodeHandler {
       runContext.control().failAs(NodeOutcome.LIMIT);
       return Failures.fail(
           run,
-          "the code allocated more than its memory budget ("
-              + memoryMb
-              + " MB memoryMb × "
-              + config.allocationFactor()
-              + ") and was stopped",
+          "the code allocated more than its memory budget of " + budget + " and was stopped",
           false,
           consoleDetails(null, console));
     }

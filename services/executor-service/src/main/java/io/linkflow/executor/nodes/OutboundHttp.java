@@ -3,7 +3,6 @@ package io.linkflow.executor.nodes;
 import io.linkflow.executor.ExecutorConfig;
 import io.linkflow.executor.run.RunControl;
 import io.linkflow.security.net.OutboundGuard;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -248,6 +247,9 @@ public class OutboundHttp {
     MultiMap sent = MultiMap.caseInsensitiveMultiMap();
     try {
       headers.forEach(sent::set);
+      if (!sent.contains("user-agent")) {
+        sent.set("User-Agent", "LinkFlow");
+      }
     } catch (IllegalArgumentException e) {
       throw new CallException(Failure.INVALID, "a header is not valid: " + e.getMessage());
     }
@@ -421,7 +423,6 @@ public class OutboundHttp {
 
   @PreDestroy
   void close() {
-    Future<Void> closed = client.close();
-    closed.toCompletionStage();
+    client.close();
   }
 }

@@ -80,7 +80,6 @@ public class NodeRuns {
   private final ExecutorService answers;
   private final Map<UUID, Set<RunControl>> running = new ConcurrentHashMap<>();
   private final AtomicInteger busy = new AtomicInteger();
-  private volatile boolean stopping;
 
   public NodeRuns(
       ExecutorConfig config,
@@ -171,17 +170,50 @@ public class NodeRuns {
       return false;
     }
     for (RunControl control : controls) {
-      control.stop(
-          NodeOutcome.failure(
-              "the run was aborted (the execution was cancelled or moved on)",
-              NodeOutcome.ABORTED,
-              false));
+      // stopping may wait for the JavaScript engine to leave the context: not on the event loop
+      watchdog.execute(
+          () ->
+              control.stop(
+                  NodeOutcome.failure(
+                      "the run was aborted (the execution was cancelled or moved on)",
+                      NodeOutcome.ABORTED,
+                      false)));
     }
     return true;
   }
 
-  private record Job(
-      ExecutionCommandV1 command, EventEnvelope event, RunControl control, Instant received) {}
+  private static final class Job {
+    final ExecutionCommandV1 command;
+    final EventEnvelope event;
+    final RunControl control;
+    final Instant received;
+
+    /** The node, once a worker read the task (null if the run was answered before). */
+    volatile NodeTask.TaskNode node;
+
+    Job(ExecutionCommandV1 command, EventEnvelope event, RunControl control, Instant received) {
+      this.command = command;
+      this.event = event;
+      this.control = control;
+      this.received = received;
+    }
+
+    ExecutionCommandV1 command() {
+      return command;
+    }
+
+    EventEnvelope event() {
+      return event;
+    }
+
+    RunControl control() {
+      return control;
+    }
+
+    Instant received() {
+      return received;
+    }
+  }
 
   /** What a worker thread does with one command. */
   private void run(Job job) {
@@ -203,6 +235,9 @@ public class NodeRuns {
                 NodeOutcome.NODE,
                 false));
         return;
+      }
+      if (task != null) {
+        job.node = task.node();
       }
       if (task == null || task.node() == null || task.node().type() == null) {
         control.complete(
@@ -342,7 +377,7 @@ public class NodeRuns {
   private void answered(Job job, NodeOutcome outcome, Supplier<CompletionStage<Void>> ack) {
     ExecutionCommandV1 command = job.command();
     Instant finished = Instant.now();
-    NodeTask.TaskNode node = nodeOf(command);
+    NodeTask.TaskNode node = job.node != null ? job.node : nodeOf(command);
     String type = node == null || node.type() == null ? "unknown" : node.type();
     String name = node == null ? "?" : node.name();
     String outcomeJson = Wire.write(outcome);
@@ -492,7 +527,6 @@ public class NodeRuns {
   }
 
   void stop(@Observes @Priority(1) ShutdownEvent ignored) {
-    stopping = true;
     pool.shutdown();
     try {
       if (!pool.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {

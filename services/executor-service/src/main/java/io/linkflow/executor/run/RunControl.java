@@ -52,11 +52,9 @@ public final class RunControl {
     }
     stoppedKind = outcome.error() == null ? null : outcome.error().kind();
     List<Runnable> hooks;
-    Thread running;
     synchronized (this) {
       hooks = List.copyOf(cancelHooks);
       cancelHooks.clear();
-      running = thread;
     }
     for (Runnable hook : hooks) {
       try {
@@ -65,8 +63,10 @@ public final class RunControl {
         LOG.debugf("Cancel hook of node run %s failed: %s", nodeRunId, e);
       }
     }
-    if (running != null) {
-      running.interrupt();
+    synchronized (this) {
+      if (thread != null) {
+        thread.interrupt(); // under the lock: never reaches a thread that has left this run
+      }
     }
     return true;
   }

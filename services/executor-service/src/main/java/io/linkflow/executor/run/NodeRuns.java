@@ -36,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -152,10 +153,11 @@ public class NodeRuns {
                   .whenCompleteAsync((outcome, error) -> answered(job, outcome, ack), answers);
               try {
                 pool.execute(() -> run(job));
-              } catch (RuntimeException e) { // rejected: the executor is stopping
+              } catch (RejectedExecutionException e) {
+                // the executor is stopping: leave the command unacknowledged, so it is delivered
+                // again (to another executor), rather than failing it into the dead letter queue
                 forget(control);
                 admission.release();
-                throw e;
               }
             });
   }

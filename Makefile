@@ -2,7 +2,7 @@
 # launcher (libs/local-stack); `make help` lists them.
 #
 #   make run-local     build what is missing, start infrastructure + 16 services + edge on :8000
-#   make test          every module's tests, on real PostgreSQL, Kafka and Redis
+#   make test          every module's tests, on real PostgreSQL, Kafka and Redis, then make e2e
 #   make infra-down    stop everything started locally
 
 SHELL := /bin/bash
@@ -23,7 +23,7 @@ SERVICES := auth user workflow execution executor node credential variable webho
             notification audit analytics search storage billing
 SERVICE_JARS := $(foreach s,$(SERVICES),services/$(s)-service/target/quarkus-app/quarkus-run.jar)
 
-.PHONY: help build test lint fmt clean infra-up infra-down infra-status db-migrate run-local stop \
+.PHONY: help build test e2e lint fmt clean infra-up infra-down infra-status db-migrate run-local stop \
         check-outage rotate-keys rotate-secrets bench logs docker-build docker-push k8s-deploy helm-install helm-upgrade
 
 help: ## List the targets
@@ -33,8 +33,14 @@ help: ## List the targets
 build: ## Compile and package every module, without tests
 	$(MVN) install -DskipTests
 
-test: ## Run every module's tests (real PostgreSQL, Kafka, Redis started by the tests)
+test: ## Every module's tests (real PostgreSQL, Kafka, Redis started by the tests), then make e2e
 	$(MVN) install
+	$(MAKE) e2e
+
+e2e: $(STACK_CP_FILE) ## Start the local stack (make run-local) and run the end-to-end drills against it
+	$(MAKE) run-local
+	@status=0; $(MVN) -pl $(STACK_DIR) test -Dtest='*IT' -Dsurefire.failIfNoSpecifiedTests=false || status=$$?; \
+	  if [ -n "$$CI" ]; then $(MAKE) infra-down; fi; exit $$status
 
 lint: ## Check formatting (google-java-format) and the module rules, without tests
 	$(MVN) validate
@@ -88,7 +94,7 @@ bench: $(STACK_CP_FILE) ## With run-local up: benchmarks that print figures (dep
 	@curl -sf localhost:8101/health/ready >/dev/null || { echo "Start the platform first: make run-local" >&2; exit 2; }
 	$(JAVA_HOME)/bin/java deployments/bench/LoginBench.java http://localhost:8000 $${BENCH_CONCURRENCY:-8} $${BENCH_SECONDS:-20}
 	$(JAVA_HOME)/bin/java deployments/bench/AuthenticatedRequestBench.java http://localhost:8000 $${BENCH_CONCURRENCY:-8} $${BENCH_SECONDS:-20}
-	$(JAVA_HOME)/bin/java -cp "$$(cat $(STACK_CP_FILE))" deployments/bench/ExecutionBench.java http://localhost:8000 localhost:9092 $${BENCH_EXECUTIONS:-20000} $${BENCH_RATE:-500} $${BENCH_SECONDS:-20}
+	$(JAVA_HOME)/bin/java -Dlogback.configurationFile=deployments/bench/logback.xml -cp "$$(cat $(STACK_CP_FILE))" deployments/bench/ExecutionBench.java http://localhost:8000 localhost:9092 $${BENCH_EXECUTIONS:-20000} $${BENCH_RATE:-500} $${BENCH_SECONDS:-20}
 
 logs: $(STACK_CP_FILE) ## Follow the logs of everything started locally (Ctrl-C to stop)
 	@$(STACK) logs

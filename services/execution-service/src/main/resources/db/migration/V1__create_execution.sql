@@ -1,5 +1,6 @@
 -- Executions: one row per run of a workflow, pinned to a version, with the orchestrator's working
--- state. Every change happens under the row's lock (SELECT … FOR UPDATE), in the same transaction
+-- state. Item data is stored as json (text, validated), not jsonb: it is written often, read
+-- whole and never queried inside. Every change happens under the row's lock (SELECT … FOR UPDATE), in the same transaction
 -- as the node runs, the processed-event record and the outbox events it causes.
 CREATE TABLE execution (
     id                   UUID         PRIMARY KEY,
@@ -11,9 +12,9 @@ CREATE TABLE execution (
     status               TEXT         NOT NULL
         CHECK (status IN ('created','running','waiting','succeeded','failed','cancelled','timed_out')),
     trigger_node_id      TEXT,
-    input                JSONB,
-    state                JSONB        NOT NULL DEFAULT '{}',
-    error                JSONB,
+    input                JSON,
+    state                JSON        NOT NULL DEFAULT '{}',
+    error                JSON,
     parent_execution_id  UUID,
     parent_node_run_id   UUID,
     retry_of             UUID,
@@ -49,9 +50,9 @@ CREATE TABLE node_run (
     attempt        INT          NOT NULL,
     status         TEXT         NOT NULL
         CHECK (status IN ('running','waiting','succeeded','failed','cancelled')),
-    input          JSONB,
-    output         JSONB,
-    error          JSONB,
+    input          JSON,
+    output         JSON,
+    error          JSON,
     started_at     TIMESTAMPTZ  NOT NULL,
     finished_at    TIMESTAMPTZ
 );

@@ -36,6 +36,9 @@ public final class AppProcess extends InfraComponent {
     this.service = service;
   }
 
+  /** What the SSRF guard lets workflows reach on a developer's machine. */
+  static final String LOCAL_ALLOWED_HOSTS = "127.0.0.1,localhost";
+
   public static AppProcess service(Home home, Catalog.Service service) {
     return new AppProcess(home, service.id(), service.port(), "/health/ready", service);
   }
@@ -87,6 +90,11 @@ public final class AppProcess extends InfraComponent {
     env.put("LINKFLOW_EDGE_PORT", Integer.toString(port));
     if (service != null) {
       env.putAll(LocalSecrets.load(home));
+      // On a developer's machine, workflows may call local endpoints (HTTP Request, OAuth2 token
+      // URLs): the SSRF guard allows loopback here unless LINKFLOW_OUTBOUND_ALLOWED_HOSTS is set.
+      if (System.getenv("LINKFLOW_OUTBOUND_ALLOWED_HOSTS") == null) {
+        env.put("LINKFLOW_OUTBOUND_ALLOWED_HOSTS", LOCAL_ALLOWED_HOSTS);
+      }
     }
     Procs.startDetached(command, Path.of("").toAbsolutePath(), log(), pidFile(), env);
   }

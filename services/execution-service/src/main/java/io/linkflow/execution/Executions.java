@@ -12,7 +12,6 @@ import io.linkflow.engine.wire.NodeOutcome;
 import io.linkflow.engine.wire.Wire;
 import io.linkflow.events.EventEnvelope;
 import io.linkflow.events.EventTypes;
-import io.linkflow.events.inbox.Inbox;
 import io.linkflow.events.outbox.Outbox;
 import io.linkflow.events.payload.ExecutionCommandV1;
 import io.linkflow.events.payload.ExecutionCompletedV1;
@@ -63,7 +62,6 @@ public class Executions {
   private final Pool pool;
   private final ExecutionRepository repository;
   private final Outbox outbox;
-  private final Inbox inbox;
   private final WorkflowVersions versions;
   private final VariablesClient variables;
   private final Orchestrator orchestrator;
@@ -76,7 +74,6 @@ public class Executions {
       Pool pool,
       ExecutionRepository repository,
       Outbox outbox,
-      Inbox inbox,
       WorkflowVersions versions,
       VariablesClient variables,
       MeterRegistry registry,
@@ -95,7 +92,6 @@ public class Executions {
     this.pool = pool;
     this.repository = repository;
     this.outbox = outbox;
-    this.inbox = inbox;
     this.versions = versions;
     this.variables = variables;
     this.registry = registry;
@@ -118,8 +114,12 @@ public class Executions {
 
   // --------------------------------------------------------------------------- triggers
 
-  /** A request to run a workflow (manual, webhook, schedule, event, error, sub-workflow). */
-  public Uni<Void> request(String consumer, EventEnvelope event, ExecutionRequestedV1 request) {
+  /**
+   * A request to run a workflow (manual, webhook, schedule, event, error, sub-workflow). The
+   * execution id is the idempotency key: a repeated request finds the execution stored and changes
+   * nothing.
+   */
+  public Uni<Void> request(EventEnvelope event, ExecutionRequestedV1 request) {
     UUID workspace = UUID.fromString(event.workspaceId());
     Uni<Graph> version =
         request.versionId() != null
@@ -137,19 +137,7 @@ public class Executions {
                     .flatMap(
                         vars ->
                             inTransaction(
-                                tx ->
-                                    inbox
-                                        .firstDelivery(tx, consumer, event.id().toString())
-                                        .flatMap(
-                                            first ->
-                                                first
-                                                    ? create(
-                                                        tx,
-                                                        workspace,
-                                                        request,
-                                                        graph.orElse(null),
-                                                        vars)
-                                                    : Uni.createFrom().voidItem()))));
+                                tx -> create(tx, workspace, request, graph.orElse(null), vars))));
   }
 
   private Uni<Void> create(
@@ -295,8 +283,12 @@ public class Executions {
 
   // --------------------------------------------------------------------------- results
 
-  /** An executor's result for a node run. */
-  public Uni<Void> result(String consumer, EventEnvelope event, NodeResultV1 result) {
+  /**
+   * An executor's result for a node run. (node run, attempt) is the idempotency key: the
+   * orchestrator accepts one result for it, under the execution's lock, so a redelivered or
+   * duplicate result changes nothing.
+   */
+  public Uni<Void> result(NodeResultV1 result) {
     NodeOutcome outcome;
     try {
       outcome = Wire.read(result.outcome(), NodeOutcome.class);
@@ -308,8 +300,6 @@ public class Executions {
     NodeOutcome parsed = outcome;
     return withExecution(
         result.executionId(),
-        Optional.of(consumer),
-        event,
         (tx, row, run) ->
             orchestrator.onResult(
                 run, result.nodeRunId(), result.attempt(), parsed, result.startedAt()));
@@ -522,17 +512,12 @@ public class Executions {
     Effects apply(SqlClient tx, ExecutionRow row, Orchestrator.Run run);
   }
 
-  private Uni<Void> withExecution(
-      UUID executionId, Optional<String> consumer, EventEnvelope event, Change change) {
+  private Uni<Void> withExecution(UUID executionId, Change change) {
     return pool.withConnection(c -> repository.find(c, executionId))
         .flatMap(
             found -> {
               if (found.isEmpty() || Orchestrator.isTerminal(found.get().status())) {
-                return consumer.isPresent()
-                    ? inTransaction(
-                            tx -> inbox.firstDelivery(tx, consumer.get(), event.id().toString()))
-                        .replaceWithVoid()
-                    : Uni.createFrom().voidItem();
+                return Uni.createFrom().voidItem();
               }
               ExecutionRow seen = found.get();
               return graphOf(seen)
@@ -543,21 +528,12 @@ public class Executions {
                                   vars ->
                                       inTransaction(
                                           tx ->
-                                              (consumer.isPresent()
-                                                      ? inbox.firstDelivery(
-                                                          tx, consumer.get(), event.id().toString())
-                                                      : Uni.createFrom().item(true))
+                                              repository
+                                                  .lock(tx, executionId)
                                                   .flatMap(
-                                                      first ->
-                                                          !first
-                                                              ? Uni.createFrom().voidItem()
-                                                              : repository
-                                                                  .lock(tx, executionId)
-                                                                  .flatMap(
-                                                                      locked ->
-                                                                          changeLocked(
-                                                                              tx, locked, graph,
-                                                                              vars, change))))));
+                                                      locked ->
+                                                          changeLocked(
+                                                              tx, locked, graph, vars, change)))));
             });
   }
 
@@ -593,7 +569,7 @@ public class Executions {
       }
       return Uni.createFrom().voidItem();
     }
-    String state = Wire.write(run.state());
+    String state = Orchestrator.SUCCEEDED.equals(fx.status) ? "{}" : Wire.write(run.state());
     if (state.length() > maxDataBytes && !Orchestrator.isTerminal(fx.status)) {
       Effects failed =
           orchestrator.fail(
@@ -641,13 +617,10 @@ public class Executions {
             terminal ? null : fx.wakeAt);
     String message = fx.error == null ? null : fx.error.path("message").asText(null);
     List<Outbox.Entry> events = new ArrayList<>();
-    // status events along the path the execution took: (new →) created → running → …
+    // one event per committed change: a new execution is announced in the state it is stored
+    // in (from null), e.g. succeeded for one that finished in this transaction
     if (fresh) {
-      events.add(statusEntry(next, null, CREATED, null));
-    }
-    if (CREATED.equals(from) && !Orchestrator.RUNNING.equals(fx.status)) {
-      events.add(statusEntry(next, CREATED, Orchestrator.RUNNING, null));
-      events.add(statusEntry(next, Orchestrator.RUNNING, fx.status, message));
+      events.add(statusEntry(next, null, fx.status, message));
     } else if (!from.equals(fx.status)) {
       events.add(statusEntry(next, from, fx.status, message));
     }

@@ -64,6 +64,9 @@ public class OutboxRelay {
    */
   static volatile Consumer<String> crashPoint = point -> {};
 
+  /** How long after a commit the relay runs: gathers concurrent commits into one batch. */
+  static final long NUDGE_DELAY_MS = 3;
+
   private final Supplier<Pool> pool;
   private final boolean enabled;
   private final Duration pollInterval;
@@ -148,11 +151,12 @@ public class OutboxRelay {
     try {
       executor.execute(
           () -> {
+            // a few milliseconds' wait gathers the events of concurrent commits into one batch
             if (pending != null
                 && !pending.isDone()
-                && pending.getDelay(TimeUnit.MILLISECONDS) > 0
+                && pending.getDelay(TimeUnit.MILLISECONDS) > NUDGE_DELAY_MS
                 && pending.cancel(false)) {
-              pending = executor.schedule(this::loop, 0, TimeUnit.MILLISECONDS);
+              pending = executor.schedule(this::loop, NUDGE_DELAY_MS, TimeUnit.MILLISECONDS);
             }
           });
     } catch (java.util.concurrent.RejectedExecutionException stopping) {
@@ -193,8 +197,8 @@ public class OutboxRelay {
       next = backoff;
       LOG.warnf("Outbox relay failed, retrying in %d ms: %s", next.toMillis(), rootMessage(e));
     }
-    if (nudged && backoff.equals(pollInterval)) {
-      next = Duration.ZERO;
+    if (nudged && backoff.equals(pollInterval) && next.toMillis() > NUDGE_DELAY_MS) {
+      next = Duration.ofMillis(NUDGE_DELAY_MS);
     }
     if (running) {
       pending = executor.schedule(this::loop, next.toMillis(), TimeUnit.MILLISECONDS);

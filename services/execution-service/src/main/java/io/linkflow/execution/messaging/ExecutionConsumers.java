@@ -21,9 +21,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class ExecutionConsumers {
 
-  static final String TRIGGERS = "execution-service.triggers";
-  static final String RESULTS = "execution-service.results";
-
   private final Executions executions;
 
   public ExecutionConsumers(Executions executions) {
@@ -51,7 +48,7 @@ public class ExecutionConsumers {
       return Uni.createFrom().voidItem();
     }
     ExecutionRequestedV1 request = EventCodec.read(EventTypes.EXECUTION_REQUESTED_V1, event);
-    return executions.request(TRIGGERS, event, request);
+    return executions.request(event, request);
   }
 
   @Incoming("execution-results")
@@ -61,6 +58,6 @@ public class ExecutionConsumers {
       return Uni.createFrom().voidItem();
     }
     NodeResultV1 result = EventCodec.read(EventTypes.NODE_RESULT_V1, event);
-    return executions.result(RESULTS, event, result);
+    return executions.result(result);
   }
 }

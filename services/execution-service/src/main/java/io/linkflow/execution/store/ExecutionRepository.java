@@ -44,7 +44,7 @@ public class ExecutionRepository {
                 + " status, trigger_node_id, input, state, error, parent_execution_id,"
                 + " parent_node_run_id, retry_of, concurrency_limit, save_data, node_runs,"
                 + " created_at, started_at, finished_at, deadline, wake_at) VALUES ($1, $2, $3, $4,"
-                + " $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb, $11::text::jsonb, $12, $13,"
+                + " $5, $6, $7, $8, $9::text::json, $10::text::json, $11::text::json, $12, $13,"
                 + " $14, $15, $16, $17, $18, $19, $20, $21, $22) ON CONFLICT (id) DO NOTHING")
         .execute(
             Tuple.from(
@@ -99,9 +99,9 @@ public class ExecutionRepository {
   /** Writes what an orchestrator step changed. */
   public Uni<Void> update(SqlClient tx, ExecutionRow r) {
     return tx.preparedQuery(
-            "UPDATE execution SET status = $2, state = $3::text::jsonb, error = $4::text::jsonb,"
+            "UPDATE execution SET status = $2, state = $3::text::json, error = $4::text::json,"
                 + " node_runs = $5, started_at = $6, finished_at = $7, wake_at = $8,"
-                + " input = $9::text::jsonb WHERE id = $1")
+                + " input = $9::text::json WHERE id = $1")
         .execute(
             Tuple.from(
                 new Object[] {
@@ -145,7 +145,7 @@ public class ExecutionRepository {
     return tx.preparedQuery(
             "INSERT INTO node_run (id, execution_id, node_id, node_name, node_type, run_index,"
                 + " attempt, status, input, output, error, started_at, finished_at) VALUES ($1, $2,"
-                + " $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb, $11::text::jsonb,"
+                + " $3, $4, $5, $6, $7, $8, $9::text::json, $10::text::json, $11::text::json,"
                 + " $12, $13)")
         .executeBatch(rows)
         .replaceWithVoid();
@@ -170,7 +170,7 @@ public class ExecutionRepository {
               }));
     }
     return tx.preparedQuery(
-            "UPDATE node_run SET status = $2, output = $3::text::jsonb, error = $4::text::jsonb,"
+            "UPDATE node_run SET status = $2, output = $3::text::json, error = $4::text::json,"
                 + " started_at = COALESCE($5, started_at), finished_at = $6 WHERE id = $1")
         .executeBatch(rows)
         .replaceWithVoid();

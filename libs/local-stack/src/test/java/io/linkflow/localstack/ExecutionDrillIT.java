@@ -28,19 +28,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The failure drills of the execution engine, against the whole platform started by {@code make
- * run-local} (run by {@code make e2e}, part of {@code make test}): 200 executions of Manual →
- * HTTP Request (a slow local endpoint) → Set are in flight when the executor — then
- * execution-service — is killed with SIGKILL and started again. Every execution must reach a
- * terminal state, succeed, and have exactly one recorded run of each node: effects may be
- * attempted again after a crash (at-least-once delivery; the endpoint counts them), never recorded
- * twice.
+ * run-local} (run by {@code make e2e}, part of {@code make test}): 200 executions of Manual → HTTP
+ * Request (a slow local endpoint) → Set are in flight when the executor — then execution-service —
+ * is killed with SIGKILL and started again. Every execution must reach a terminal state, succeed,
+ * and have exactly one recorded run of each node: effects may be attempted again after a crash
+ * (at-least-once delivery; the endpoint counts them), never recorded twice.
  */
 class ExecutionDrillIT {
 
-  static final String BASE = System.getenv().getOrDefault("LINKFLOW_E2E_URL", "http://localhost:8000");
+  static final String BASE =
+      System.getenv().getOrDefault("LINKFLOW_E2E_URL", "http://localhost:8000");
   static final Path REPO = Path.of("").toAbsolutePath().getParent().getParent();
   static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static final int EXECUTIONS = 200;
 
   static HttpServer target;
@@ -64,7 +65,9 @@ class ExecutionDrillIT {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-          byte[] body = ("{\"charged\":true,\"execution\":\"" + execution + "\"}").getBytes(StandardCharsets.UTF_8);
+          byte[] body =
+              ("{\"charged\":true,\"execution\":\"" + execution + "\"}")
+                  .getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", "application/json");
           exchange.sendResponseHeaders(200, body.length);
           try (OutputStream out = exchange.getResponseBody()) {
@@ -74,8 +77,14 @@ class ExecutionDrillIT {
     target.start();
     make("run-local");
     JsonNode signUp =
-        call("POST", "/api/v1/auth/signup", null,
-            "{\"email\":\"drill-" + UUID.randomUUID() + "@example.com\",\"password\":\"drill password 42 long\"}", 201);
+        call(
+            "POST",
+            "/api/v1/auth/signup",
+            null,
+            "{\"email\":\"drill-"
+                + UUID.randomUUID()
+                + "@example.com\",\"password\":\"drill password 42 long\"}",
+            201);
     token = signUp.path("accessToken").asText();
   }
 
@@ -101,19 +110,30 @@ class ExecutionDrillIT {
     int before = totalCalls.get();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < EXECUTIONS; i++) {
-      ids.add(call("POST", "/api/v1/workflows/" + workflow + "/execute", token, "{\"input\":{\"n\":" + i + "}}", 202)
-          .path("executionId").asText());
+      ids.add(
+          call(
+                  "POST",
+                  "/api/v1/workflows/" + workflow + "/execute",
+                  token,
+                  "{\"input\":{\"n\":" + i + "}}",
+                  202)
+              .path("executionId")
+              .asText());
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (totalCalls.get() - before < 40 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(totalCalls.get() - before).as("calls reached the endpoint before the kill").isGreaterThanOrEqualTo(40);
+    assertThat(totalCalls.get() - before)
+        .as("calls reached the endpoint before the kill")
+        .isGreaterThanOrEqualTo(40);
     ProcessHandle process = process(victim);
     assertThat(process).as(victim + " process").isNotNull();
     process.destroyForcibly(); // SIGKILL
     process.onExit().get();
-    System.out.printf("drill: SIGKILL %s (pid %d) after %d endpoint calls%n", victim, process.pid(), totalCalls.get() - before);
+    System.out.printf(
+        "drill: SIGKILL %s (pid %d) after %d endpoint calls%n",
+        victim, process.pid(), totalCalls.get() - before);
     make("run-local"); // starts what is not running: the killed service
 
     deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
@@ -124,18 +144,30 @@ class ExecutionDrillIT {
         JsonNode e = call("GET", "/api/v1/executions/" + id, token, null, -1);
         status.put(id, e.path("status").asText("missing"));
       }
-      if (status.values().stream().allMatch(s -> s.equals("succeeded") || s.equals("failed") || s.equals("cancelled") || s.equals("timed_out"))) {
+      if (status.values().stream()
+          .allMatch(
+              s ->
+                  s.equals("succeeded")
+                      || s.equals("failed")
+                      || s.equals("cancelled")
+                      || s.equals("timed_out"))) {
         break;
       }
       Thread.sleep(1000);
     }
-    assertThat(status.values()).as("every execution finished, and succeeded").hasSize(EXECUTIONS).containsOnly("succeeded");
+    assertThat(status.values())
+        .as("every execution finished, and succeeded")
+        .hasSize(EXECUTIONS)
+        .containsOnly("succeeded");
     int repeated = 0;
     for (String id : ids) {
       JsonNode e = call("GET", "/api/v1/executions/" + id, token, null, 200);
       List<String> runs = new ArrayList<>();
-      e.path("nodeRuns").forEach(r -> runs.add(r.path("nodeId").asText() + ":" + r.path("status").asText()));
-      assertThat(runs).as("node runs of " + id).containsExactly("t:succeeded", "h:succeeded", "s:succeeded");
+      e.path("nodeRuns")
+          .forEach(r -> runs.add(r.path("nodeId").asText() + ":" + r.path("status").asText()));
+      assertThat(runs)
+          .as("node runs of " + id)
+          .containsExactly("t:succeeded", "h:succeeded", "s:succeeded");
       assertThat(e.at("/nodeRuns/2/output/main/0/charged").asBoolean()).isTrue();
       int c = calls.getOrDefault(id, new AtomicInteger()).get();
       assertThat(c).as("endpoint calls of " + id).isGreaterThanOrEqualTo(1);
@@ -143,17 +175,25 @@ class ExecutionDrillIT {
         repeated++;
       }
     }
-    System.out.printf("drill %s: %d executions succeeded, each node recorded once; %d effects attempted again after the crash%n",
+    System.out.printf(
+        "drill %s: %d executions succeeded, each node recorded once; %d effects attempted again after the crash%n",
         victim, EXECUTIONS, repeated);
   }
 
   private String createWorkflow(String name) throws Exception {
-    String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/effect?e={{ $execution.id }}";
+    String url =
+        "http://127.0.0.1:" + target.getAddress().getPort() + "/effect?e={{ $execution.id }}";
     String body =
-        "{\"name\":\"drill " + name + " " + UUID.randomUUID() + "\",\"nodes\":["
+        "{\"name\":\"drill "
+            + name
+            + " "
+            + UUID.randomUUID()
+            + "\",\"nodes\":["
             + "{\"id\":\"t\",\"name\":\"Start\",\"type\":\"linkflow.manualTrigger\",\"typeVersion\":1,\"parameters\":{}},"
             + "{\"id\":\"h\",\"name\":\"Charge\",\"type\":\"linkflow.httpRequest\",\"typeVersion\":1,"
-            + "\"parameters\":{\"url\":\"" + url + "\",\"timeoutMs\":20000}},"
+            + "\"parameters\":{\"url\":\""
+            + url
+            + "\",\"timeoutMs\":20000}},"
             + "{\"id\":\"s\",\"name\":\"Done\",\"type\":\"linkflow.set\",\"typeVersion\":1,"
             + "\"parameters\":{\"mode\":\"manual\",\"fields\":[{\"name\":\"done\",\"type\":\"boolean\",\"value\":true}]}}],"
             + "\"connections\":[{\"from\":{\"node\":\"t\"},\"to\":{\"node\":\"h\"}},{\"from\":{\"node\":\"h\"},\"to\":{\"node\":\"s\"}}]}";
@@ -172,7 +212,12 @@ class ExecutionDrillIT {
 
   static ProcessHandle process(String service) {
     return ProcessHandle.allProcesses()
-        .filter(h -> h.info().commandLine().map(c -> c.contains("services/" + service + "/")).orElse(false))
+        .filter(
+            h ->
+                h.info()
+                    .commandLine()
+                    .map(c -> c.contains("services/" + service + "/"))
+                    .orElse(false))
         .findFirst()
         .orElse(null);
   }
@@ -187,12 +232,18 @@ class ExecutionDrillIT {
 
   static JsonNode call(String method, String path, String bearer, String body, int expect)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(20))
-        .header("Content-Type", "application/json");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(BASE + path))
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json");
     if (bearer != null) {
       b.header("Authorization", "Bearer " + bearer);
     }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     if (expect > 0 && r.statusCode() != expect) {
       throw new AssertionError(method + " " + path + ": " + r.statusCode() + " " + r.body());

@@ -61,7 +61,7 @@ class ExecutionDrillIT {
           calls.computeIfAbsent(execution, k -> new AtomicInteger()).incrementAndGet();
           totalCalls.incrementAndGet();
           try {
-            Thread.sleep(300);
+            Thread.sleep(1000);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -108,25 +108,44 @@ class ExecutionDrillIT {
   private void drill(String victim) throws Exception {
     String workflow = createWorkflow(victim);
     int before = totalCalls.get();
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < EXECUTIONS; i++) {
-      ids.add(
-          call(
-                  "POST",
-                  "/api/v1/workflows/" + workflow + "/execute",
-                  token,
-                  "{\"input\":{\"n\":" + i + "}}",
-                  202)
-              .path("executionId")
-              .asText());
+    List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+    // requested from 8 threads while the engine works, so the kill finds executions in every
+    // stage: requested, dispatched, running at the endpoint, answered
+    try (var pool = Executors.newFixedThreadPool(8)) {
+      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+      for (int i = 0; i < EXECUTIONS; i++) {
+        int n = i;
+        sent.add(
+            pool.submit(
+                () -> {
+                  ids.add(
+                      call(
+                              "POST",
+                              "/api/v1/workflows/" + workflow + "/execute",
+                              token,
+                              "{\"input\":{\"n\":" + n + "}}",
+                              202)
+                          .path("executionId")
+                          .asText());
+                  return null;
+                }));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (totalCalls.get() - before < 30 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(totalCalls.get() - before)
+          .as("calls reached the endpoint before the kill")
+          .isGreaterThanOrEqualTo(30);
+      killAndRestart(victim, before);
+      for (var f : sent) {
+        f.get();
+      }
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (totalCalls.get() - before < 40 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(totalCalls.get() - before)
-        .as("calls reached the endpoint before the kill")
-        .isGreaterThanOrEqualTo(40);
+    awaitAndCheck(victim, ids);
+  }
+
+  private void killAndRestart(String victim, int before) throws Exception {
     ProcessHandle process = process(victim);
     assertThat(process).as(victim + " process").isNotNull();
     process.destroyForcibly(); // SIGKILL
@@ -135,8 +154,11 @@ class ExecutionDrillIT {
         "drill: SIGKILL %s (pid %d) after %d endpoint calls%n",
         victim, process.pid(), totalCalls.get() - before);
     make("run-local"); // starts what is not running: the killed service
+  }
 
-    deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+  private void awaitAndCheck(String victim, List<String> ids) throws Exception {
+    assertThat(ids).hasSize(EXECUTIONS);
+    long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
     Map<String, String> status = new ConcurrentHashMap<>();
     while (System.nanoTime() < deadline) {
       status.clear();

@@ -519,4 +519,53 @@ class ExecutionFlowTest extends ExecutionTestSupport {
     JsonNode failed = awaitStatus(missing, "failed");
     assertThat(failed.at("/error/message").asText()).contains("does not exist");
   }
+
+  @jakarta.inject.Inject Sweeper sweeper;
+
+  @Test
+  void theDataSavingPolicyNoneKeepsStatusesButNoItems() {
+    TestWorkflow wf = manualSetIf();
+    wf.settings.put("saveExecutionData", "none");
+    UUID id = trigger(wf, "[{\"price\":30,\"qty\":4}]");
+    JsonNode done = awaitStatus(id, "succeeded");
+    assertThat(done.path("nodeRuns")).hasSize(3);
+    assertThat(done.path("nodeRuns").get(1).has("output")).isFalse();
+    assertThat(done.path("nodeRuns").get(1).has("input")).isFalse();
+    assertThat(done.has("input")).isFalse();
+  }
+
+  @Test
+  void executionDataOverTheLimitFailsTheExecutionClearly() {
+    TestWorkflow wf = new TestWorkflow();
+    wf.node("t", "manualTrigger", "{}");
+    wf.node("h", "httpRequest", HTTP);
+    wf.node("h2", "httpRequest", HTTP);
+    wf.edge("t", "h").edge("h", "h2");
+    UUID id = trigger(wf, "[{\"id\":1}]");
+    StringBuilder big = new StringBuilder("[");
+    for (int i = 0; i < 3; i++) {
+      big.append(i == 0 ? "" : ",")
+          .append("{\"blob\":\"")
+          .append("x".repeat(800_000))
+          .append("\"}");
+    }
+    answer(runNode(commands, id), items(big.append("]").toString()));
+    JsonNode failed = awaitStatus(id, "failed");
+    assertThat(failed.at("/error/message").asText())
+        .contains("execution's data is")
+        .contains("more than the 2.0 MiB limit");
+  }
+
+  @Test
+  void retentionDeletesFinishedExecutionsWithTheirNodeRuns() {
+    UUID id = trigger(manualSetIf(), "[{\"price\":1,\"qty\":1}]");
+    awaitStatus(id, "succeeded");
+    UUID running = trigger(manualHttpSet(), "[{\"id\":1}]");
+    runNode(commands, running);
+    int deleted =
+        sweeper.purge(Instant.now().plusSeconds(1)).await().atMost(Duration.ofSeconds(30));
+    assertThat(deleted).isGreaterThanOrEqualTo(1);
+    given().auth().oauth2(editor()).get("/api/v1/executions/" + id).then().statusCode(404);
+    given().auth().oauth2(editor()).get("/api/v1/executions/" + running).then().statusCode(200);
+  }
 }

@@ -107,6 +107,7 @@ public class ExecutionBench {
 
     long cpu0 = cpu(engine);
     long machine0 = machineCpuTicks();
+    Map<String, Long> groups0 = cpuByGroup();
     long t0 = System.nanoTime();
     List<UUID> ids = runBurst(producer, workspace, workflowId, versionId, burst);
     double elapsed = (System.nanoTime() - t0) / 1e9;
@@ -118,22 +119,24 @@ public class ExecutionBench {
     if (engine != null) {
       System.out.printf("  CPU per execution: execution-service %.3f ms; whole machine %.3f ms%n",
           (cpu1 - cpu0) / 1e6 / burst, (machine1 - machine0) * 10.0 / burst);
+      printGroups(groups0, cpuByGroup(), burst);
     }
     report("  trigger-to-completion latency (queueing included)", ids);
 
     System.out.printf("%nsteady: %d executions/s for %d s%n", rate, seconds);
     cpu0 = cpu(engine);
     machine0 = machineCpuTicks();
+    groups0 = cpuByGroup();
     List<UUID> steady = new ArrayList<>();
     long start = System.nanoTime();
     long total = (long) rate * seconds;
-    for (long i = 0; i < total; i++) {
-      long due = start + i * 1_000_000_000L / rate;
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+    // paced in 1 ms ticks: each tick sends the requests that are due by then
+    for (long sent = 0; sent < total; ) {
+      long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
+      for (; sent < due; sent++) {
+        steady.add(request(producer, workspace, workflowId, versionId));
       }
-      steady.add(request(producer, workspace, workflowId, versionId));
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
     }
     awaitAll(steady, Duration.ofSeconds(60));
     cpu1 = cpu(engine);
@@ -142,6 +145,7 @@ public class ExecutionBench {
     if (engine != null) {
       System.out.printf("  CPU per execution: execution-service %.3f ms; whole machine %.3f ms%n",
           (cpu1 - cpu0) / 1e6 / steady.size(), (machine1 - machine0) * 10.0 / steady.size());
+      printGroups(groups0, cpuByGroup(), steady.size());
     }
     report("  trigger-to-completion latency", steady);
 
@@ -252,6 +256,51 @@ public class ExecutionBench {
     return ProcessHandle.allProcesses()
         .filter(h -> h.info().commandLine().map(c -> c.contains(service) && c.contains("java")).orElse(false))
         .findFirst().orElse(null);
+  }
+
+  /**
+   * CPU time (ns) used so far by each part of the stack: each LinkFlow service, PostgreSQL (all its
+   * processes), the Kafka broker, this benchmark, and everything else on the machine.
+   */
+  static Map<String, Long> cpuByGroup() {
+    Map<String, Long> groups = new java.util.TreeMap<>();
+    long self = ProcessHandle.current().pid();
+    ProcessHandle.allProcesses().forEach(h -> {
+      String cmd = h.info().commandLine().orElse("");
+      String group;
+      Matcher m = Pattern.compile("/([a-z]+-service)/target/quarkus-app").matcher(cmd);
+      if (h.pid() == self) {
+        group = "benchmark client";
+      } else if (m.find()) {
+        group = m.group(1);
+      } else if (cmdline(h.pid()).contains("\0kafka.Kafka\0")) {
+        group = "kafka broker";
+      } else if (h.info().command().orElse("").endsWith("/postgres")) {
+        group = "postgresql";
+      } else {
+        group = "other";
+      }
+      groups.merge(group, cpu(h), Long::sum);
+    });
+    return groups;
+  }
+
+  static String cmdline(long pid) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")));
+    } catch (Exception gone) {
+      return "";
+    }
+  }
+
+  static void printGroups(Map<String, Long> before, Map<String, Long> after, int executions) {
+    StringBuilder line = new StringBuilder("  CPU per execution by process (ms):");
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() / 1e6 / executions >= 0.01)
+        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+        .forEach(e -> line.append(String.format(" %s %.2f;", e.getKey(), e.getValue() / 1e6 / executions)));
+    System.out.println(line);
   }
 
   static long cpu(ProcessHandle h) {

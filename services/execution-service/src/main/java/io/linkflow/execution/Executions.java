@@ -69,6 +69,7 @@ public class Executions {
   private final long maxDataBytes;
   private final MeterRegistry registry;
   private final Timer triggerToEnd;
+  private final Counter batched;
 
   public Executions(
       Pool pool,
@@ -110,6 +111,10 @@ public class Executions {
             .description("From creation to a terminal state")
             .publishPercentileHistogram()
             .register(registry);
+    this.batched =
+        Counter.builder("execution.requests.batched")
+            .description("New executions written together with the others of their Kafka poll")
+            .register(registry);
   }
 
   // --------------------------------------------------------------------------- triggers
@@ -121,6 +126,16 @@ public class Executions {
    */
   public Uni<Void> request(EventEnvelope event, ExecutionRequestedV1 request) {
     UUID workspace = UUID.fromString(event.workspaceId());
+    return resolve(workspace, request)
+        .flatMap(
+            found ->
+                inTransaction(tx -> create(tx, workspace, request, found.graph(), found.vars())));
+  }
+
+  /** The version a request runs (null when it does not exist) and the variables it reads. */
+  private record Resolved(Graph graph, Map<String, String> vars) {}
+
+  private Uni<Resolved> resolve(UUID workspace, ExecutionRequestedV1 request) {
     Uni<Graph> version =
         request.versionId() != null
             ? versions.graph(workspace, request.versionId())
@@ -134,10 +149,149 @@ public class Executions {
         .flatMap(
             graph ->
                 varsFor(workspace, graph.orElse(null))
-                    .flatMap(
-                        vars ->
-                            inTransaction(
-                                tx -> create(tx, workspace, request, graph.orElse(null), vars))));
+                    .map(vars -> new Resolved(graph.orElse(null), vars)));
+  }
+
+  /** A request to run, as a batch of them carries it. */
+  public record Request(EventEnvelope event, ExecutionRequestedV1 request) {}
+
+  /**
+   * Requests from one Kafka poll. The common case — a new execution of a workflow without a
+   * concurrency limit, not a sub-workflow — is decided in memory and all of them are written in one
+   * transaction (three round trips for the whole batch: executions, node runs, events). The others,
+   * and all of them if that transaction fails, go through {@link #request} one by one. Returns, per
+   * request in order, null or why it could not be handled (the caller parks it in the dead-letter
+   * queue). Idempotent like {@link #request}: an execution id already stored changes nothing.
+   */
+  public Uni<List<Throwable>> requestAll(List<Request> requests) {
+    if (requests.isEmpty()) {
+      return Uni.createFrom().item(List.of());
+    }
+    List<Uni<Decided>> decisions = new ArrayList<>(requests.size());
+    for (Request r : requests) {
+      decisions.add(decide(r));
+    }
+    return Uni.join()
+        .all(decisions)
+        .andFailFast()
+        .flatMap(
+            decided -> {
+              List<Decided> batch = new ArrayList<>();
+              java.util.Set<UUID> seen = new java.util.HashSet<>();
+              for (Decided d : decided) {
+                if (d.step() != null && seen.add(d.step().next().id())) {
+                  batch.add(d);
+                }
+              }
+              return writeAll(batch)
+                  .flatMap(
+                      written -> {
+                        // the others one after another, in the order they were requested
+                        return io.smallrye.mutiny.Multi.createFrom()
+                            .iterable(decided)
+                            .onItem()
+                            .transformToUniAndConcatenate(
+                                d ->
+                                    d.step() != null && written
+                                        ? Uni.createFrom().item(Optional.<Throwable>empty())
+                                        : request(d.request().event(), d.request().request())
+                                            .map(done -> Optional.<Throwable>empty())
+                                            .onFailure()
+                                            .recoverWithItem(Optional::of))
+                            .collect()
+                            .asList()
+                            .map(list -> list.stream().map(o -> o.orElse(null)).toList());
+                      });
+            });
+  }
+
+  /** A request and, when it can be written with the batch, its first step (else null). */
+  private record Decided(Request request, Step step) {}
+
+  private Uni<Decided> decide(Request r) {
+    UUID workspace;
+    try {
+      workspace = UUID.fromString(r.event().workspaceId());
+    } catch (RuntimeException e) {
+      return Uni.createFrom().item(new Decided(r, null));
+    }
+    ExecutionRequestedV1 request = r.request();
+    if (request.parentExecutionId() != null) {
+      return Uni.createFrom().item(new Decided(r, null)); // finishing notifies the parent
+    }
+    return resolve(workspace, request)
+        .map(
+            found -> {
+              Graph graph = found.graph();
+              if (graph == null || graph.settings().concurrencyLimit() != null) {
+                return new Decided(r, null);
+              }
+              ExecutionRow row = newRow(workspace, request, graph);
+              Orchestrator.Run run = run(row, graph, new ExecState(), found.vars());
+              Effects fx =
+                  orchestrator.start(
+                      run, Wire.read(row.input(), ItemList.class), row.triggerNodeId());
+              if (!fx.changed) {
+                return new Decided(r, null);
+              }
+              Step step = prepare(row, run, fx, true);
+              return new Decided(r, step.touchesMore() ? null : step);
+            })
+        .onFailure()
+        .recoverWithItem(new Decided(r, null)); // handled (and reported) one by one
+  }
+
+  /** Writes the decided executions in one transaction; false when it failed. */
+  private Uni<Boolean> writeAll(List<Decided> batch) {
+    if (batch.isEmpty()) {
+      return Uni.createFrom().item(true);
+    }
+    List<ExecutionRow> rows = new ArrayList<>(batch.size());
+    for (Decided d : batch) {
+      rows.add(d.step().next());
+    }
+    return inTransaction(
+            tx ->
+                repository
+                    .insertAll(tx, rows)
+                    .call(
+                        inserted -> {
+                          Map<UUID, List<Effects.NodeRunRecord>> runs =
+                              new java.util.LinkedHashMap<>();
+                          List<Effects.NodeRunRecord> updates = new ArrayList<>();
+                          List<Outbox.Entry> events = new ArrayList<>();
+                          for (Decided d : batch) {
+                            Step step = d.step();
+                            if (inserted.contains(step.next().id())) { // else: a repeated request
+                              runs.put(step.next().id(), step.fx().inserts);
+                              updates.addAll(step.fx().updates);
+                              events.addAll(step.events());
+                            }
+                          }
+                          return repository
+                              .insertNodeRuns(tx, runs)
+                              .call(() -> repository.updateNodeRuns(tx, updates))
+                              .call(() -> outbox.appendAll(tx, events));
+                        }))
+        .invoke(
+            inserted -> {
+              batched.increment(inserted.size());
+              for (Decided d : batch) {
+                if (d.step().terminal() && inserted.contains(d.step().next().id())) {
+                  recordFinished(d.step().next());
+                }
+              }
+            })
+        .replaceWith(true)
+        .onFailure()
+        .recoverWithItem(
+            e -> {
+              LOG.warnf(
+                  "A batch of %d new executions could not be written together (%s); writing them"
+                      + " one by one",
+                  batch.size(), e.toString());
+              return false;
+            });
   }
 
   private Uni<Void> create(
@@ -189,36 +343,12 @@ public class Executions {
                 List<Outbox.Entry> events = new ArrayList<>();
                 events.add(statusEntry(failed, null, CREATED, null));
                 events.add(statusEntry(failed, CREATED, Orchestrator.FAILED, message));
-                return finished(tx, failed, null, List.of(), events)
-                    .call(() -> outbox.appendAll(tx, events));
+                events.addAll(terminalEvents(failed, null));
+                return finished(tx, failed, List.of()).call(() -> outbox.appendAll(tx, events));
               });
     }
-    Graph.Settings settings = graph.settings();
-    ExecutionRow row =
-        new ExecutionRow(
-            request.executionId(),
-            workspace,
-            graph.workflowId(),
-            graph.versionId(),
-            graph.workflowName(),
-            request.mode(),
-            CREATED,
-            request.triggerNodeId(),
-            request.input() == null ? "[{}]" : request.input(),
-            "{}",
-            null,
-            request.parentExecutionId(),
-            request.parentNodeRunId(),
-            null,
-            settings.concurrencyLimit(),
-            settings.saveExecutionData(),
-            0,
-            now,
-            null,
-            null,
-            now.plusSeconds(settings.executionTimeoutSeconds()),
-            null);
-    if (settings.concurrencyLimit() == null) {
+    ExecutionRow row = newRow(workspace, request, graph);
+    if (graph.settings().concurrencyLimit() == null) {
       return start(tx, row, graph, vars, true); // decided in memory, stored once
     }
     return repository
@@ -230,6 +360,35 @@ public class Executions {
                     : outbox
                         .appendAll(tx, List.of(statusEntry(row, null, CREATED, null)))
                         .call(() -> startOrQueue(tx, row, graph, vars)));
+  }
+
+  /** A requested execution of {@code graph} as it is created, before its first step. */
+  private ExecutionRow newRow(UUID workspace, ExecutionRequestedV1 request, Graph graph) {
+    Graph.Settings settings = graph.settings();
+    Instant now = clock.instant();
+    return new ExecutionRow(
+        request.executionId(),
+        workspace,
+        graph.workflowId(),
+        graph.versionId(),
+        graph.workflowName(),
+        request.mode(),
+        CREATED,
+        request.triggerNodeId(),
+        request.input() == null ? "[{}]" : request.input(),
+        "{}",
+        null,
+        request.parentExecutionId(),
+        request.parentNodeRunId(),
+        null,
+        settings.concurrencyLimit(),
+        settings.saveExecutionData(),
+        0,
+        now,
+        null,
+        null,
+        now.plusSeconds(settings.executionTimeoutSeconds()),
+        null);
   }
 
   /** Starts now, or leaves the execution queued when its workflow's limit is reached. */
@@ -569,6 +728,48 @@ public class Executions {
       }
       return Uni.createFrom().voidItem();
     }
+    Step step = prepare(row, run, fx, fresh);
+    Uni<Boolean> stored =
+        fresh
+            ? repository.insert(tx, step.next())
+            : repository.update(tx, step.next()).replaceWith(Boolean.TRUE);
+    return stored.flatMap(
+        written -> {
+          if (!written) {
+            return Uni.createFrom().voidItem(); // the same request, delivered twice at once
+          }
+          Uni<Void> chain =
+              repository
+                  .insertNodeRuns(tx, row.id(), fx.inserts)
+                  .call(() -> repository.updateNodeRuns(tx, fx.updates));
+          for (UUID child : fx.cancelChildren) {
+            chain = chain.call(() -> cancelChild(tx, child));
+          }
+          if (step.terminal()) {
+            chain = chain.call(() -> finished(tx, step.next(), run.state().lastOutput));
+          }
+          return chain.call(() -> outbox.appendAll(tx, step.events()));
+        });
+  }
+
+  /**
+   * What one orchestrator step writes: the execution's next row and the events (status change,
+   * commands, sub-workflow requests, and for a terminal state the summary and the error workflow's
+   * request). Pure: nothing is written here.
+   */
+  private record Step(ExecutionRow next, List<Outbox.Entry> events, Effects fx, boolean terminal) {
+
+    /** Whether persisting needs more than rows and events: other executions, or dropped data. */
+    boolean touchesMore() {
+      return !fx.cancelChildren.isEmpty()
+          || terminal
+              && (next.parentNodeRunId() != null
+                  || next.concurrencyLimit() != null
+                  || dropsData(next));
+    }
+  }
+
+  private Step prepare(ExecutionRow row, Orchestrator.Run run, Effects fx, boolean fresh) {
     String state = Orchestrator.SUCCEEDED.equals(fx.status) ? "{}" : Wire.write(run.state());
     if (state.length() > maxDataBytes && !Orchestrator.isTerminal(fx.status)) {
       Effects failed =
@@ -650,26 +851,10 @@ public class Executions {
     for (Effects.ChildRequest child : fx.children) {
       events.add(childRequest(next, child));
     }
-    Uni<Boolean> stored =
-        fresh ? repository.insert(tx, next) : repository.update(tx, next).replaceWith(Boolean.TRUE);
-    return stored.flatMap(
-        written -> {
-          if (!written) {
-            return Uni.createFrom().voidItem(); // the same request, delivered twice at once
-          }
-          Uni<Void> chain =
-              repository
-                  .insertNodeRuns(tx, row.id(), fx.inserts)
-                  .call(() -> repository.updateNodeRuns(tx, fx.updates));
-          for (UUID child : fx.cancelChildren) {
-            chain = chain.call(() -> cancelChild(tx, child));
-          }
-          if (terminal) {
-            chain =
-                chain.call(() -> finished(tx, next, run.graph(), run.state().lastOutput, events));
-          }
-          return chain.call(() -> outbox.appendAll(tx, events));
-        });
+    if (terminal) {
+      events.addAll(terminalEvents(next, run.graph()));
+    }
+    return new Step(next, events, fx, terminal);
   }
 
   private Outbox.Entry childRequest(ExecutionRow parent, Effects.ChildRequest child) {
@@ -715,29 +900,10 @@ public class Executions {
             });
   }
 
-  /** A terminal state: analytics, the error workflow, the parent, the next queued, the data. */
-  private Uni<Void> finished(
-      SqlClient tx,
-      ExecutionRow row,
-      Graph graph,
-      List<ObjectNode> lastOutput,
-      List<Outbox.Entry> events) {
+  /** The events of a terminal state: the summary (analytics) and the error workflow's request. */
+  private List<Outbox.Entry> terminalEvents(ExecutionRow row, Graph graph) {
+    List<Outbox.Entry> events = new ArrayList<>(2);
     Instant end = row.finishedAt() == null ? clock.instant() : row.finishedAt();
-    long millis = Duration.between(row.createdAt(), end).toMillis();
-    triggerToEnd.record(Duration.ofMillis(Math.max(0, millis)));
-    Counter.builder("executions_total")
-        .description("Executions that reached a terminal state")
-        .tag("status", row.status())
-        .register(registry)
-        .increment();
-    if (!Orchestrator.SUCCEEDED.equals(row.status())) {
-      Counter.builder("executions_failed_total")
-          .description("Executions that failed, timed out or were cancelled")
-          .tag("status", row.status())
-          .register(registry)
-          .increment();
-    }
-    String message = errorMessage(row.error());
     events.add(
         outbox.entry(
             EventTypes.EXECUTION_COMPLETED_V1,
@@ -751,9 +917,9 @@ public class Executions {
                 row.status(),
                 row.createdAt(),
                 end,
-                millis,
+                Math.max(0, Duration.between(row.createdAt(), end).toMillis()),
                 row.nodeRuns(),
-                message)));
+                errorMessage(row.error()))));
     boolean failed =
         Orchestrator.FAILED.equals(row.status()) || Orchestrator.TIMED_OUT.equals(row.status());
     if (failed
@@ -762,17 +928,48 @@ public class Executions {
         && !"error".equals(row.mode())) {
       events.add(errorWorkflowRequest(row, graph));
     }
+    return events;
+  }
+
+  /** Metrics and the log line of an execution that reached a terminal state. */
+  private void recordFinished(ExecutionRow row) {
+    Instant end = row.finishedAt() == null ? clock.instant() : row.finishedAt();
+    long millis = Math.max(0, Duration.between(row.createdAt(), end).toMillis());
+    triggerToEnd.record(Duration.ofMillis(millis));
+    Counter.builder("executions_total")
+        .description("Executions that reached a terminal state")
+        .tag("status", row.status())
+        .register(registry)
+        .increment();
+    if (!Orchestrator.SUCCEEDED.equals(row.status())) {
+      Counter.builder("executions_failed_total")
+          .description("Executions that failed, timed out or were cancelled")
+          .tag("status", row.status())
+          .register(registry)
+          .increment();
+    }
+    LOG.debugf(
+        "Execution %s of workflow %s %s in %d ms (%d node runs)",
+        row.id(), row.workflowId(), row.status(), millis, row.nodeRuns());
+  }
+
+  private static boolean dropsData(ExecutionRow row) {
+    return "none".equals(row.saveData())
+        || ("failed".equals(row.saveData()) && Orchestrator.SUCCEEDED.equals(row.status()));
+  }
+
+  /** A terminal state's writes beyond its row: the parent, the next queued, dropped data. */
+  private Uni<Void> finished(SqlClient tx, ExecutionRow row, List<ObjectNode> lastOutput) {
+    recordFinished(row);
     Uni<Void> chain = Uni.createFrom().voidItem();
     if (row.parentExecutionId() != null && row.parentNodeRunId() != null) {
+      String message = errorMessage(row.error());
       chain = chain.call(() -> notifyParent(tx, row, lastOutput, message));
     }
     if (row.concurrencyLimit() != null) {
       chain = chain.call(() -> repository.wakeNextQueued(tx, row.workflowId()));
     }
-    boolean drop =
-        "none".equals(row.saveData())
-            || ("failed".equals(row.saveData()) && Orchestrator.SUCCEEDED.equals(row.status()));
-    if (drop) {
+    if (dropsData(row)) {
       chain =
           chain
               .call(() -> repository.dropData(tx, row.id()))
@@ -804,9 +1001,6 @@ public class Executions {
                               row.deadline(),
                               null)));
     }
-    LOG.debugf(
-        "Execution %s of workflow %s %s in %d ms (%d node runs)",
-        row.id(), row.workflowId(), row.status(), millis, row.nodeRuns());
     return chain;
   }
 

@@ -153,6 +153,84 @@ class ExecutionFlowTest extends ExecutionTestSupport {
                         .equals(TopicWatcher.header(r, CloudEventHeaders.TYPE)));
   }
 
+  @jakarta.inject.Inject io.micrometer.core.instrument.MeterRegistry meters;
+
+  @Test
+  void aPollOfRequestsIsWrittenTogetherAndEachExecutionOnce() {
+    TestWorkflow plain = manualSetIf();
+    TestWorkflow limited = manualSetIf(); // a concurrency limit: queued in order, one by one
+    limited.settings.put("concurrencyLimit", 1);
+    TestWorkflow gone = manualSetIf(); // its version is not served
+    List<UUID> plainIds = new ArrayList<>();
+    List<UUID> limitedIds = new ArrayList<>();
+    List<EventEnvelope> burst = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      UUID id = UUID.randomUUID();
+      plainIds.add(id);
+      burst.add(requestEvent(plain, id, "[{\"price\":" + i + ",\"qty\":3}]"));
+      if (i % 10 == 0) {
+        UUID queued = UUID.randomUUID();
+        limitedIds.add(queued);
+        burst.add(requestEvent(limited, queued, "[{\"price\":1,\"qty\":1}]"));
+      }
+    }
+    UUID duplicated = plainIds.get(7);
+    burst.add(requestEvent(plain, duplicated, "[{\"price\":7,\"qty\":3}]"));
+    UUID missing = UUID.randomUUID();
+    burst.add(requestEvent(gone, missing, "[{}]"));
+    FakeInternalApi.get().versions.remove(gone.versionId().toString());
+    double batchedBefore = meters.counter("execution.requests.batched").count();
+
+    publishAll(Topic.WORKFLOW_TRIGGERS, burst);
+
+    for (UUID id : plainIds) {
+      JsonNode done = awaitStatus(id, "succeeded");
+      assertThat(done.path("nodeRuns")).hasSize(3);
+      assertThat(done.at("/nodeRuns/2/input/main/0/total").asInt())
+          .isEqualTo(3 * plainIds.indexOf(id));
+    }
+    for (UUID id : limitedIds) {
+      assertThat(awaitStatus(id, "succeeded").path("nodeRuns")).hasSize(3);
+    }
+    assertThat(awaitStatus(missing, "failed").at("/error/message").asText())
+        .contains("does not exist");
+    // the 40 new executions of the plain workflow went the batch way, the others one by one
+    assertThat(meters.counter("execution.requests.batched").count() - batchedBefore)
+        .isEqualTo(40.0);
+    // the request sent twice: one execution, one announcement
+    assertThat(statusEvent(duplicated, "succeeded").from()).isNull();
+    assertThat(events.poll(Duration.ofSeconds(1)))
+        .noneMatch(
+            r -> duplicated.toString().equals(TopicWatcher.header(r, CloudEventHeaders.SUBJECT)));
+  }
+
+  @Test
+  void anUnreadableRequestIsParkedInTheDeadLetterQueueAndTheOthersRun() {
+    try (TopicWatcher dlq = TopicWatcher.watch(Topic.DLQ_EVENTS.topicName())) {
+      UUID poisonId = UUID.randomUUID();
+      UUID goodId = UUID.randomUUID();
+      EventEnvelope good = requestEvent(manualSetIf(), goodId, "[{}]");
+      EventEnvelope poison =
+          new EventEnvelope(
+              poisonId,
+              EventTypes.EXECUTION_REQUESTED_V1.cloudEventType(),
+              "/services/workflow",
+              poisonId.toString(),
+              Instant.now(),
+              WORKSPACE.toString(),
+              null,
+              null,
+              "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      publishAll(Topic.WORKFLOW_TRIGGERS, List.of(poison, good));
+
+      ConsumerRecord<String, byte[]> parked =
+          dlq.await(CloudEventHeaders.SUBJECT, poisonId.toString(), WAIT);
+      assertThat(new String(parked.value(), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo("{not json");
+      awaitStatus(goodId, "succeeded");
+    }
+  }
+
   @Test
   void anIoNodeIsDispatchedAndADuplicateResultChangesNothing() {
     UUID id = trigger(manualHttpSet(), "[{\"id\":7}]");

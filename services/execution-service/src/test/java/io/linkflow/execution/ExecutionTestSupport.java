@@ -21,6 +21,7 @@ import io.linkflow.testing.TestIssuer;
 import io.linkflow.testing.TopicWatcher;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -86,6 +87,43 @@ abstract class ExecutionTestSupport {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Publishes all of {@code events} at once (they reach the consumer in as few polls as may be).
+   */
+  static void publishAll(Topic topic, List<EventEnvelope> all) {
+    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+    for (EventEnvelope event : all) {
+      sent.add(
+          producer()
+              .send(
+                  new ProducerRecord<>(
+                      topic.topicName(),
+                      null,
+                      event.key(),
+                      event.data(),
+                      CloudEventHeaders.toHeaders(event))));
+    }
+    producer().flush();
+    try {
+      for (java.util.concurrent.Future<?> f : sent) {
+        f.get(10, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A request to run {@code wf} (served by the fake workflow-service), not yet published. */
+  static EventEnvelope requestEvent(TestWorkflow wf, UUID executionId, String input) {
+    FakeInternalApi.get().versions.put(wf.versionId().toString(), wf.json());
+    return EventCodec.envelope(
+        EventTypes.EXECUTION_REQUESTED_V1,
+        "/services/workflow",
+        executionId.toString(),
+        WORKSPACE.toString(),
+        new ExecutionRequestedV1(executionId, wf.workflowId(), wf.versionId(), "manual", input));
   }
 
   /** Serves the workflow version and asks for an execution of it; the execution id. */

@@ -15,9 +15,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** SQL of executions and node runs. Every query names the workspace it may see. */
@@ -37,42 +39,75 @@ public class ExecutionRepository {
           + " parent_execution_id, parent_node_run_id, retry_of, concurrency_limit, save_data,"
           + " node_runs, created_at, started_at, finished_at, deadline, wake_at";
 
+  static final String INSERT_SQL =
+      "INSERT INTO execution (id, workspace_id, workflow_id, version_id, workflow_name, mode,"
+          + " status, trigger_node_id, input, state, error, parent_execution_id,"
+          + " parent_node_run_id, retry_of, concurrency_limit, save_data, node_runs,"
+          + " created_at, started_at, finished_at, deadline, wake_at) VALUES ($1, $2, $3, $4,"
+          + " $5, $6, $7, $8, $9::text::json, $10::text::json, $11::text::json, $12, $13,"
+          + " $14, $15, $16, $17, $18, $19, $20, $21, $22) ON CONFLICT (id) DO NOTHING";
+
   /** Inserts the execution; false when one with its id exists (a repeated request). */
   public Uni<Boolean> insert(SqlClient tx, ExecutionRow r) {
-    return tx.preparedQuery(
-            "INSERT INTO execution (id, workspace_id, workflow_id, version_id, workflow_name, mode,"
-                + " status, trigger_node_id, input, state, error, parent_execution_id,"
-                + " parent_node_run_id, retry_of, concurrency_limit, save_data, node_runs,"
-                + " created_at, started_at, finished_at, deadline, wake_at) VALUES ($1, $2, $3, $4,"
-                + " $5, $6, $7, $8, $9::text::json, $10::text::json, $11::text::json, $12, $13,"
-                + " $14, $15, $16, $17, $18, $19, $20, $21, $22) ON CONFLICT (id) DO NOTHING")
-        .execute(
-            Tuple.from(
-                new Object[] {
-                  r.id(),
-                  r.workspaceId(),
-                  r.workflowId(),
-                  r.versionId(),
-                  r.workflowName(),
-                  r.mode(),
-                  r.status(),
-                  r.triggerNodeId(),
-                  r.input(),
-                  r.state() == null ? "{}" : r.state(),
-                  r.error(),
-                  r.parentExecutionId(),
-                  r.parentNodeRunId(),
-                  r.retryOf(),
-                  r.concurrencyLimit(),
-                  r.saveData(),
-                  r.nodeRuns(),
-                  odt(r.createdAt()),
-                  odt(r.startedAt()),
-                  odt(r.finishedAt()),
-                  odt(r.deadline()),
-                  odt(r.wakeAt())
-                }))
+    return tx.preparedQuery(INSERT_SQL)
+        .execute(insertTuple(r))
         .map(result -> result.rowCount() == 1);
+  }
+
+  /**
+   * Inserts executions in one round trip; returns the ids that were inserted (the others existed:
+   * repeated requests).
+   */
+  public Uni<Set<UUID>> insertAll(SqlClient tx, List<ExecutionRow> rows) {
+    if (rows.isEmpty()) {
+      return Uni.createFrom().item(Set.of());
+    }
+    List<Tuple> tuples = new ArrayList<>(rows.size());
+    for (ExecutionRow r : rows) {
+      tuples.add(insertTuple(r));
+    }
+    return tx.preparedQuery(INSERT_SQL)
+        .executeBatch(tuples)
+        .map(
+            first -> {
+              Set<UUID> inserted = new HashSet<>();
+              RowSet<Row> result = first;
+              for (ExecutionRow r : rows) {
+                if (result.rowCount() == 1) {
+                  inserted.add(r.id());
+                }
+                result = result.next();
+              }
+              return inserted;
+            });
+  }
+
+  private static Tuple insertTuple(ExecutionRow r) {
+    return Tuple.from(
+        new Object[] {
+          r.id(),
+          r.workspaceId(),
+          r.workflowId(),
+          r.versionId(),
+          r.workflowName(),
+          r.mode(),
+          r.status(),
+          r.triggerNodeId(),
+          r.input(),
+          r.state() == null ? "{}" : r.state(),
+          r.error(),
+          r.parentExecutionId(),
+          r.parentNodeRunId(),
+          r.retryOf(),
+          r.concurrencyLimit(),
+          r.saveData(),
+          r.nodeRuns(),
+          odt(r.createdAt()),
+          odt(r.startedAt()),
+          odt(r.finishedAt()),
+          odt(r.deadline()),
+          odt(r.wakeAt())
+        });
   }
 
   /** The execution, locked for the rest of the transaction. */
@@ -119,28 +154,36 @@ public class ExecutionRepository {
   }
 
   public Uni<Void> insertNodeRuns(SqlClient tx, UUID executionId, List<NodeRunRecord> runs) {
-    if (runs.isEmpty()) {
+    return insertNodeRuns(tx, Map.of(executionId, runs));
+  }
+
+  /** Inserts the node runs of several executions in one round trip. */
+  public Uni<Void> insertNodeRuns(SqlClient tx, Map<UUID, List<NodeRunRecord>> byExecution) {
+    List<Tuple> rows = new ArrayList<>();
+    byExecution.forEach(
+        (executionId, runs) -> {
+          for (NodeRunRecord r : runs) {
+            rows.add(
+                Tuple.from(
+                    new Object[] {
+                      r.id(),
+                      executionId,
+                      r.nodeId(),
+                      r.nodeName(),
+                      r.type(),
+                      r.runIndex(),
+                      r.attempt(),
+                      r.status(),
+                      json(r.input()),
+                      json(r.output()),
+                      json(r.error()),
+                      odt(r.startedAt()),
+                      odt(r.finishedAt())
+                    }));
+          }
+        });
+    if (rows.isEmpty()) {
       return Uni.createFrom().voidItem();
-    }
-    List<Tuple> rows = new ArrayList<>(runs.size());
-    for (NodeRunRecord r : runs) {
-      rows.add(
-          Tuple.from(
-              new Object[] {
-                r.id(),
-                executionId,
-                r.nodeId(),
-                r.nodeName(),
-                r.type(),
-                r.runIndex(),
-                r.attempt(),
-                r.status(),
-                json(r.input()),
-                json(r.output()),
-                json(r.error()),
-                odt(r.startedAt()),
-                odt(r.finishedAt())
-              }));
     }
     return tx.preparedQuery(
             "INSERT INTO node_run (id, execution_id, node_id, node_name, node_type, run_index,"

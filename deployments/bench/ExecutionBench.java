@@ -6,7 +6,7 @@
 // so only after the execution and its node runs were committed to PostgreSQL.
 //
 // Run (make bench does): java -cp "$(cat libs/local-stack/target/classpath.txt)" \
-//   deployments/bench/ExecutionBench.java [baseUrl] [kafka] [executions] [rate/s] [seconds]
+//   deployments/bench/ExecutionBench.java [baseUrl] [kafka] [executions] [rates/s, e.g. 500,1000] [seconds]
 // Prints figures; asserts nothing.
 
 import io.linkflow.events.CloudEventHeaders;
@@ -62,7 +62,8 @@ public class ExecutionBench {
     String base = args.length > 0 ? args[0] : "http://localhost:8000";
     String kafka = args.length > 1 ? args[1] : "localhost:9092";
     int burst = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
-    int rate = args.length > 3 ? Integer.parseInt(args[3]) : 500;
+    int[] rates = java.util.Arrays.stream((args.length > 3 ? args[3] : "500").split(","))
+        .mapToInt(r -> Integer.parseInt(r.trim())).toArray();
     int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 20;
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -102,8 +103,8 @@ public class ExecutionBench {
         Runtime.getRuntime().availableProcessors(), osName(),
         engine == null ? "not found" : engine.pid());
 
-    // warm-up (JIT, connection pools, caches)
-    runBurst(producer, workspace, workflowId, versionId, 2_000);
+    // warm-up (JIT: the C2 compiler needs some thousands of executions; connection pools, caches)
+    runBurst(producer, workspace, workflowId, versionId, 10_000);
 
     long cpu0 = cpu(engine);
     long machine0 = machineCpuTicks();
@@ -123,31 +124,34 @@ public class ExecutionBench {
     }
     report("  trigger-to-completion latency (queueing included)", ids);
 
-    System.out.printf("%nsteady: %d executions/s for %d s%n", rate, seconds);
-    cpu0 = cpu(engine);
-    machine0 = machineCpuTicks();
-    groups0 = cpuByGroup();
-    List<UUID> steady = new ArrayList<>();
-    long start = System.nanoTime();
-    long total = (long) rate * seconds;
-    // paced in 1 ms ticks: each tick sends the requests that are due by then
-    for (long sent = 0; sent < total; ) {
-      long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
-      for (; sent < due; sent++) {
-        steady.add(request(producer, workspace, workflowId, versionId));
+    List<UUID> steady = List.of();
+    for (int rate : rates) {
+      System.out.printf("%nsteady: %d executions/s for %d s%n", rate, seconds);
+      cpu0 = cpu(engine);
+      machine0 = machineCpuTicks();
+      groups0 = cpuByGroup();
+      steady = new ArrayList<>();
+      long start = System.nanoTime();
+      long total = (long) rate * seconds;
+      // paced in 1 ms ticks: each tick sends the requests that are due by then
+      for (long sent = 0; sent < total; ) {
+        long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
+        for (; sent < due; sent++) {
+          steady.add(request(producer, workspace, workflowId, versionId));
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      awaitAll(steady, Duration.ofSeconds(60));
+      cpu1 = cpu(engine);
+      machine1 = machineCpuTicks();
+      System.out.printf("  completed: %,d of %,d%n", done(steady), steady.size());
+      if (engine != null) {
+        System.out.printf("  CPU per execution: execution-service %.3f ms; whole machine %.3f ms%n",
+            (cpu1 - cpu0) / 1e6 / steady.size(), (machine1 - machine0) * 10.0 / steady.size());
+        printGroups(groups0, cpuByGroup(), steady.size());
+      }
+      report("  trigger-to-completion latency", steady);
     }
-    awaitAll(steady, Duration.ofSeconds(60));
-    cpu1 = cpu(engine);
-    machine1 = machineCpuTicks();
-    System.out.printf("  completed: %,d of %,d%n", done(steady), steady.size());
-    if (engine != null) {
-      System.out.printf("  CPU per execution: execution-service %.3f ms; whole machine %.3f ms%n",
-          (cpu1 - cpu0) / 1e6 / steady.size(), (machine1 - machine0) * 10.0 / steady.size());
-      printGroups(groups0, cpuByGroup(), steady.size());
-    }
-    report("  trigger-to-completion latency", steady);
 
     // durably recorded: a sample read back through the API
     int checked = 0;
@@ -193,6 +197,9 @@ public class ExecutionBench {
     Properties p = new Properties();
     p.put("bootstrap.servers", kafka);
     p.put("enable.auto.commit", "false");
+    // batches of events instead of a fetch per event; adds at most 10 ms to what is measured
+    p.put("fetch.min.bytes", "65536");
+    p.put("fetch.max.wait.ms", "10");
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = consumer.partitionsFor("execution.events").stream()

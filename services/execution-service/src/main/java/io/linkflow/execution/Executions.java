@@ -235,7 +235,23 @@ public class Executions {
                 return new Decided(r, null);
               }
               Step step = prepare(row, run, fx, true);
-              return new Decided(r, step.touchesMore() ? null : step);
+              if (step.touchesMore()) {
+                return new Decided(r, null);
+              }
+              // no consumer span per record in a batch: the events continue the requester's trace
+              if (r.event().traceparent() != null) {
+                step.events()
+                    .replaceAll(
+                        e ->
+                            e.event().traceparent() != null
+                                ? e
+                                : new Outbox.Entry(
+                                    e.topic(),
+                                    e.event()
+                                        .withTrace(
+                                            r.event().traceparent(), r.event().tracestate())));
+              }
+              return new Decided(r, step);
             })
         .onFailure()
         .recoverWithItem(new Decided(r, null)); // handled (and reported) one by one

@@ -484,33 +484,7 @@ public class Executions {
 
   /** Handles one execution whose wake time has come (called by the sweeper). */
   public Uni<Void> wake(UUID executionId) {
-    return pool.withConnection(c -> repository.find(c, executionId))
-        .flatMap(
-            found -> {
-              if (found.isEmpty()) {
-                return Uni.createFrom().voidItem();
-              }
-              ExecutionRow row = found.get();
-              return graphOf(row)
-                  .flatMap(
-                      graph ->
-                          varsFor(row.workspaceId(), graph)
-                              .flatMap(
-                                  vars ->
-                                      inTransaction(
-                                          tx ->
-                                              repository
-                                                  .lock(tx, executionId)
-                                                  .flatMap(
-                                                      locked ->
-                                                          locked.isEmpty()
-                                                              ? Uni.createFrom().voidItem()
-                                                              : wakeLocked(
-                                                                  tx,
-                                                                  locked.get(),
-                                                                  graph,
-                                                                  vars)))));
-            });
+    return onLocked(executionId, false, this::wakeLocked);
   }
 
   private Uni<Void> wakeLocked(
@@ -688,10 +662,35 @@ public class Executions {
   }
 
   private Uni<Void> withExecution(UUID executionId, Change change) {
+    return onLocked(
+        executionId,
+        true,
+        (tx, row, graph, vars) -> {
+          if (Orchestrator.isTerminal(row.status())) {
+            return Uni.createFrom().voidItem();
+          }
+          Orchestrator.Run run = run(row, graph, parseState(row.state()), vars);
+          return apply(tx, row, run, change.apply(tx, row, run));
+        });
+  }
+
+  /** Work on an execution under its row lock, with its version and the variables it reads. */
+  private interface LockedWork {
+    Uni<Void> apply(SqlClient tx, ExecutionRow row, Graph graph, Map<String, String> vars);
+  }
+
+  /**
+   * Loads the execution (without a lock), its version and variables — which may take requests to
+   * other services, so outside the transaction — then runs {@code work} on the row locked in a
+   * transaction. Nothing when the execution does not exist, or is terminal and {@code
+   * skipTerminal}.
+   */
+  private Uni<Void> onLocked(UUID executionId, boolean skipTerminal, LockedWork work) {
     return pool.withConnection(c -> repository.find(c, executionId))
         .flatMap(
             found -> {
-              if (found.isEmpty() || Orchestrator.isTerminal(found.get().status())) {
+              if (found.isEmpty()
+                  || (skipTerminal && Orchestrator.isTerminal(found.get().status()))) {
                 return Uni.createFrom().voidItem();
               }
               ExecutionRow seen = found.get();
@@ -707,23 +706,14 @@ public class Executions {
                                                   .lock(tx, executionId)
                                                   .flatMap(
                                                       locked ->
-                                                          changeLocked(
-                                                              tx, locked, graph, vars, change)))));
+                                                          locked.isEmpty()
+                                                              ? Uni.createFrom().voidItem()
+                                                              : work.apply(
+                                                                  tx,
+                                                                  locked.get(),
+                                                                  graph,
+                                                                  vars)))));
             });
-  }
-
-  private Uni<Void> changeLocked(
-      SqlClient tx,
-      Optional<ExecutionRow> locked,
-      Graph graph,
-      Map<String, String> vars,
-      Change change) {
-    if (locked.isEmpty() || Orchestrator.isTerminal(locked.get().status())) {
-      return Uni.createFrom().voidItem();
-    }
-    ExecutionRow row = locked.get();
-    Orchestrator.Run run = run(row, graph, parseState(row.state()), vars);
-    return apply(tx, row, run, change.apply(tx, row, run));
   }
 
   /** Persists one orchestrator step: node runs, state, status events, commands, side effects. */

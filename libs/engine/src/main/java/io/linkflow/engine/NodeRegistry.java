@@ -6,6 +6,7 @@ import io.linkflow.engine.nodes.DateTimeHandler;
 import io.linkflow.engine.nodes.LimitHandler;
 import io.linkflow.engine.nodes.MergeHandler;
 import io.linkflow.engine.nodes.NoOpHandler;
+import io.linkflow.engine.nodes.RespondToWebhookHandler;
 import io.linkflow.engine.nodes.SetHandler;
 import io.linkflow.engine.nodes.SortHandler;
 import io.linkflow.engine.nodes.SplitInBatchesHandler;
@@ -33,8 +34,7 @@ public final class NodeRegistry {
           "linkflow.wait",
           "linkflow.executeWorkflow",
           "linkflow.file",
-          "linkflow.sendNotification",
-          "linkflow.respondToWebhook");
+          "linkflow.sendNotification");
 
   private final Map<String, NodeHandler> handlers;
   private final Set<String> inline;
@@ -70,6 +70,7 @@ public final class NodeRegistry {
             new CryptoHandler(),
             new DateTimeHandler(),
             new NoOpHandler(),
+            new RespondToWebhookHandler(),
             new StopAndErrorHandler());
     return new NodeRegistry(
         all, all.stream().map(NodeHandler::type).collect(java.util.stream.Collectors.toSet()));

@@ -15,6 +15,7 @@ import io.linkflow.events.payload.NodeTypeChangedV1;
 import io.linkflow.events.payload.SessionEventV1;
 import io.linkflow.events.payload.SignedUpV1;
 import io.linkflow.events.payload.VariableChangedV1;
+import io.linkflow.events.payload.WebhookResponseV1;
 import io.linkflow.events.payload.WorkflowActivatedV1;
 import io.linkflow.events.payload.WorkflowChangedV1;
 import io.linkflow.events.payload.WorkflowDeactivatedV1;
@@ -45,6 +46,9 @@ public final class EventTypes {
       new EventType<>("execution.node_result", 1, Topic.EXECUTION_RESULTS, NodeResultV1.class);
   public static final EventType<ExecutionCompletedV1> EXECUTION_COMPLETED_V1 =
       new EventType<>("execution.completed", 1, Topic.ANALYTICS_EVENTS, ExecutionCompletedV1.class);
+  public static final EventType<WebhookResponseV1> WEBHOOK_RESPONSE_V1 =
+      new EventType<>(
+          "execution.webhook_response", 1, Topic.EXECUTION_EVENTS, WebhookResponseV1.class);
   public static final EventType<AuditRecordedV1> AUDIT_RECORDED_V1 =
       new EventType<>("audit.recorded", 1, Topic.AUDIT_LOG, AuditRecordedV1.class);
   public static final EventType<DeadLetteredV1> DEAD_LETTERED_V1 =
@@ -114,6 +118,7 @@ public final class EventTypes {
           ABORT_NODE_V1,
           NODE_RESULT_V1,
           EXECUTION_COMPLETED_V1,
+          WEBHOOK_RESPONSE_V1,
           AUDIT_RECORDED_V1,
           DEAD_LETTERED_V1,
           SIGNED_UP_V1,

@@ -18,6 +18,7 @@ import io.linkflow.events.payload.ExecutionCompletedV1;
 import io.linkflow.events.payload.ExecutionRequestedV1;
 import io.linkflow.events.payload.ExecutionStatusChangedV1;
 import io.linkflow.events.payload.NodeResultV1;
+import io.linkflow.events.payload.WebhookResponseV1;
 import io.linkflow.execution.engine.Effects;
 import io.linkflow.execution.engine.ExecState;
 import io.linkflow.execution.engine.Graph;
@@ -857,6 +858,14 @@ public class Executions {
     for (Effects.ChildRequest child : fx.children) {
       events.add(childRequest(next, child));
     }
+    String responseMode = responseMode(row, run.graph());
+    if (responseMode != null) {
+      if (fx.response != null) {
+        events.add(webhookResponse(next, fx.response));
+      } else if (terminal && !run.state().responded) {
+        events.add(finalResponse(next, responseMode, run.state().lastOutput, message));
+      }
+    }
     if (terminal) {
       events.addAll(terminalEvents(next, run.graph()));
     }
@@ -904,6 +913,79 @@ public class Executions {
                         return apply(tx, child, run, orchestrator.cancel(run));
                       });
             });
+  }
+
+  /**
+   * How the webhook call that started {@code row} waits for its answer: {@code lastNode} or {@code
+   * responseNode}; null when nobody waits (not started by a webhook, or answered at once).
+   */
+  private static String responseMode(ExecutionRow row, Graph graph) {
+    if (graph == null || row.triggerNodeId() == null || !"webhook".equals(row.mode())) {
+      return null;
+    }
+    Graph.NodeDef trigger = graph.node(row.triggerNodeId());
+    if (trigger == null || trigger.parameters() == null) {
+      return null;
+    }
+    String mode = trigger.parameters().path("responseMode").asText("immediately");
+    return "lastNode".equals(mode) || "responseNode".equals(mode) ? mode : null;
+  }
+
+  private Outbox.Entry webhookResponse(ExecutionRow row, JsonNode response) {
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    response
+        .path("headers")
+        .properties()
+        .forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
+    JsonNode body = response.path("body");
+    return outbox.entry(
+        EventTypes.WEBHOOK_RESPONSE_V1,
+        row.id().toString(),
+        row.workspaceId().toString(),
+        new WebhookResponseV1(
+            row.id(),
+            response.path("status").asInt(200),
+            headers,
+            body.isNull() || body.isMissingNode() ? null : body.asText()));
+  }
+
+  /**
+   * The answer of a waiting webhook call when the execution ended without a Respond to Webhook
+   * node: the last node's first item ({@code lastNode}), nothing (204), or a problem (500) when it
+   * did not succeed.
+   */
+  private Outbox.Entry finalResponse(
+      ExecutionRow row, String responseMode, List<ObjectNode> lastOutput, String error) {
+    ObjectNode response = JsonNodeFactory.instance.objectNode();
+    ObjectNode headers = response.putObject("headers");
+    if (!Orchestrator.SUCCEEDED.equals(row.status())) {
+      ObjectNode problem = JsonNodeFactory.instance.objectNode();
+      problem.put("type", "about:blank");
+      problem.put("title", "The workflow did not complete");
+      problem.put("status", 500);
+      problem.put(
+          "detail",
+          "Execution "
+              + row.id()
+              + " "
+              + row.status()
+              + (error == null && row.error() == null
+                  ? "."
+                  : ": " + (error != null ? error : errorMessage(row.error()))));
+      problem.put("executionId", row.id().toString());
+      response.put("status", 500);
+      headers.put("Content-Type", "application/problem+json");
+      response.put("body", problem.toString());
+    } else if ("lastNode".equals(responseMode)) {
+      response.put("status", 200);
+      headers.put("Content-Type", "application/json");
+      response.put(
+          "body", lastOutput == null || lastOutput.isEmpty() ? "{}" : lastOutput.get(0).toString());
+    } else {
+      response.put("status", 204); // responseNode, but no Respond to Webhook node ran
+      response.putNull("body");
+    }
+    return webhookResponse(row, response);
   }
 
   /** The events of a terminal state: the summary (analytics) and the error workflow's request. */

@@ -128,8 +128,7 @@ class RunNodeTest {
 
   @Test
   void unavailableAndForeignNodeTypesFailWithoutRetry() {
-    for (String type :
-        List.of("linkflow.file", "linkflow.sendNotification", "linkflow.respondToWebhook")) {
+    for (String type : List.of("linkflow.file", "linkflow.sendNotification")) {
       Commands.Result result = Commands.run(new Commands.Run(type, "{}"));
       assertThat(result.error().message())
           .isEqualTo("node type " + type + " is not available in this release");

@@ -59,6 +59,12 @@ public final class Effects {
   /** The earliest time the sweeper must look at the execution again, or null. */
   public Instant wakeAt;
 
+  /**
+   * The webhook response a Respond to Webhook node built in this step ({@code {status, headers,
+   * body}}), or null. At most one per execution.
+   */
+  public com.fasterxml.jackson.databind.JsonNode response;
+
   /** Whether anything changed (a duplicate or stale message changes nothing). */
   public boolean changed;
 }

@@ -49,6 +49,9 @@ public final class ExecState {
   /** The items of the last node that finished (a sub-workflow's result). */
   public List<ObjectNode> lastOutput = new ArrayList<>();
 
+  /** Whether the webhook caller was answered already (by a Respond to Webhook node). */
+  public boolean responded;
+
   /** One run of a node waiting to happen, with its inputs by port. */
   public record Activation(String nodeId, Map<String, List<ObjectNode>> inputs) {}
 

@@ -7,6 +7,7 @@ import io.linkflow.engine.NodeException;
 import io.linkflow.engine.NodeResult;
 import io.linkflow.engine.NodeRun;
 import io.linkflow.engine.NodeRunner;
+import io.linkflow.engine.nodes.RespondToWebhookHandler;
 import io.linkflow.engine.wire.NodeOutcome;
 import io.linkflow.engine.wire.NodeTask;
 import io.linkflow.execution.engine.ExecState.Activation;
@@ -139,7 +140,7 @@ public final class Orchestrator {
     if (outcome.succeeded()) {
       NodeResult result = outcome.toResult();
       fx.updates.add(record(nodeRunId, node, step, SUCCEEDED, result.outputs(), null, began, now));
-      complete(run, node, result);
+      complete(run, fx, node, result);
     } else {
       ObjectNode error = error(outcome.error(), node);
       fx.updates.add(record(nodeRunId, node, step, FAILED, null, error, began, now));
@@ -180,7 +181,7 @@ public final class Orchestrator {
           fx.updates.add(
               record(
                   e.getKey(), node, step, SUCCEEDED, passed.outputs(), null, step.startedAt, now));
-          complete(run, node, passed);
+          complete(run, fx, node, passed);
         }
         case ExecState.DISPATCHED -> {
           if (step.redispatches < config.maxRedispatches()) {
@@ -283,7 +284,7 @@ public final class Orchestrator {
     NodeResult result = NodeResult.main(items);
     fx.updates.add(
         record(nodeRunId, node, step, SUCCEEDED, result.outputs(), null, step.startedAt, now));
-    complete(run, node, result);
+    complete(run, fx, node, result);
     return advance(run, fx);
   }
 
@@ -351,7 +352,7 @@ public final class Orchestrator {
       if (through.isEmpty()) {
         activation.inputs().values().forEach(through::addAll);
       }
-      complete(run, node, new NodeResult(Map.of(node.firstOutput(), through), null));
+      complete(run, fx, node, new NodeResult(Map.of(node.firstOutput(), through), null));
       return;
     }
     int runIndex = state.runs.merge(node.id(), 1, Integer::sum) - 1;
@@ -379,7 +380,7 @@ public final class Orchestrator {
       NodeResult result = runner.run(nodeRun(run, node, inputs));
       fx.inserts.add(
           record(id, node, step, SUCCEEDED, result.outputs(), null, began, clock.instant()));
-      complete(run, node, result);
+      complete(run, fx, node, result);
     } catch (NodeException e) {
       ObjectNode error = error(e.getMessage(), node);
       if (e.parameter() != null) {
@@ -518,7 +519,7 @@ public final class Orchestrator {
     if (!waitFor || children.isEmpty()) {
       NodeResult passed = NodeResult.main(items);
       fx.inserts.add(record(id, node, step, SUCCEEDED, passed.outputs(), null, now, now));
-      complete(run, node, passed);
+      complete(run, fx, node, passed);
       return;
     }
     step.children = children;
@@ -527,8 +528,14 @@ public final class Orchestrator {
   }
 
   /** A node finished: remember its output and hand its items on along the edges. */
-  private void complete(Run run, NodeDef node, NodeResult result) {
+  private void complete(Run run, Effects fx, NodeDef node, NodeResult result) {
     ExecState state = run.state();
+    if (RespondToWebhookHandler.TYPE.equals(node.type())
+        && result.state() != null
+        && !state.responded) {
+      state.responded = true; // the first Respond to Webhook node answers; later ones do not
+      fx.response = result.state();
+    }
     if (LOOP_TYPE.equals(node.type())) {
       if (result.state() == null || result.state().isNull()) {
         state.loops.remove(node.id());
@@ -628,7 +635,7 @@ public final class Orchestrator {
     if (node.continueOnFail()) {
       ObjectNode item = JsonNodeFactory.instance.objectNode();
       item.set("error", error.deepCopy());
-      complete(run, node, new NodeResult(Map.of(node.firstOutput(), List.of(item)), null));
+      complete(run, fx, node, new NodeResult(Map.of(node.firstOutput(), List.of(item)), null));
       return;
     }
     run.state().interrupted.add(new Activation(node.id(), step.inputs));

@@ -65,8 +65,7 @@ public class NodeRuns {
   };
 
   /** Catalog types not available in this release: answered at once, never run. */
-  static final Set<String> NOT_AVAILABLE =
-      Set.of("linkflow.file", "linkflow.sendNotification", "linkflow.respondToWebhook");
+  static final Set<String> NOT_AVAILABLE = Set.of("linkflow.file", "linkflow.sendNotification");
 
   private final ExecutorConfig config;
   private final NodeRunner runner;

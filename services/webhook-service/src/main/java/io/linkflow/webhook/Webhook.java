@@ -1,0 +1,24 @@
+package io.linkflow.webhook;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A registered webhook: {@code method} {@code /webhook/{workspaceId}/{path}} starts {@code nodeId}
+ * of the active version of a workflow.
+ *
+ * @param responseMode {@code immediately} or {@code responseNode}
+ * @param responseCode the status of an immediate answer (2xx)
+ * @param auth how callers authenticate: {@code none}, {@code basic} or {@code header}
+ */
+public record Webhook(
+    UUID workspaceId,
+    String method,
+    String path,
+    UUID workflowId,
+    UUID versionId,
+    String nodeId,
+    String responseMode,
+    int responseCode,
+    String auth,
+    Instant registeredAt) {}

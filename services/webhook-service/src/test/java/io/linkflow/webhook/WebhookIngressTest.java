@@ -1,0 +1,419 @@
+package io.linkflow.webhook;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linkflow.events.CloudEventHeaders;
+import io.linkflow.events.EventCodec;
+import io.linkflow.events.EventEnvelope;
+import io.linkflow.events.EventTypes;
+import io.linkflow.events.Topic;
+import io.linkflow.events.payload.ExecutionRequestedV1;
+import io.linkflow.events.payload.WorkflowActivatedV1;
+import io.linkflow.events.payload.WorkflowDeactivatedV1;
+import io.linkflow.security.Roles;
+import io.linkflow.testing.RealInfrastructure;
+import io.linkflow.testing.TestIssuer;
+import io.linkflow.testing.TopicWatcher;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Webhooks against real PostgreSQL, Kafka and Redis: registration from workflow.events, calls
+ * turned into execution requests on webhook.events, refusals, idempotency, isolation.
+ */
+@QuarkusTest
+@RealInfrastructure(database = "linkflow_webhook")
+class WebhookIngressTest {
+
+  static final Duration WAIT = Duration.ofSeconds(20);
+  static final ObjectMapper JSON = new ObjectMapper();
+  static TopicWatcher requests;
+  static KafkaProducer<String, byte[]> producer;
+
+  @BeforeAll
+  static void watch() {
+    requests = TopicWatcher.watch(Topic.WEBHOOK_EVENTS.topicName());
+  }
+
+  @AfterAll
+  static void close() {
+    requests.close();
+    if (producer != null) {
+      producer.close();
+    }
+  }
+
+  /** A workspace with one active workflow listening on {@code method path}. */
+  record Listener(UUID workspace, UUID workflowId, UUID versionId, String path) {
+    String url() {
+      return "/webhook/" + workspace + "/" + path;
+    }
+  }
+
+  static Listener activate(String method, String path, String extraParameters) {
+    UUID workspace = UUID.randomUUID();
+    UUID workflowId = UUID.randomUUID();
+    UUID versionId = UUID.randomUUID();
+    String parameters =
+        "{\"path\":\"" + path + "\",\"method\":\"" + method + "\"" + extraParameters + "}";
+    publish(
+        EventCodec.envelope(
+            EventTypes.WORKFLOW_ACTIVATED_V1,
+            "/services/workflow",
+            workflowId.toString(),
+            workspace.toString(),
+            new WorkflowActivatedV1(
+                workflowId,
+                versionId,
+                List.of(
+                    new WorkflowActivatedV1.Trigger("hook", "linkflow.webhookTrigger", parameters),
+                    new WorkflowActivatedV1.Trigger(
+                        "cron", "linkflow.scheduleTrigger", "{\"cron\":\"* * * * *\"}")))));
+    Listener listener = new Listener(workspace, workflowId, versionId, path);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (given()
+              .auth()
+              .oauth2(token(workspace))
+              .get("/api/v1/webhooks")
+              .jsonPath()
+              .getList("items")
+              .size()
+          == 1) {
+        return listener;
+      }
+      pause();
+    }
+    throw new AssertionError("webhook " + path + " not registered within " + WAIT);
+  }
+
+  static String token(UUID workspace) {
+    return TestIssuer.get().token(UUID.randomUUID(), workspace, Roles.VIEWER);
+  }
+
+  static void publish(EventEnvelope event) {
+    publish(Topic.WORKFLOW_EVENTS, event);
+  }
+
+  static synchronized void publish(Topic topic, EventEnvelope event) {
+    if (producer == null) {
+      Properties p = new Properties();
+      p.put(
+          "bootstrap.servers",
+          ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+      producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+    try {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic.topicName(),
+                  null,
+                  event.key(),
+                  event.data(),
+                  CloudEventHeaders.toHeaders(event)))
+          .get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ExecutionRequestedV1 requested(UUID executionId) {
+    ConsumerRecord<String, byte[]> r =
+        requests.first(
+            CloudEventHeaders.TYPE,
+            EventTypes.EXECUTION_REQUESTED_V1.cloudEventType(),
+            CloudEventHeaders.SUBJECT,
+            executionId.toString(),
+            WAIT);
+    assertThat(r.key()).isEqualTo(executionId.toString());
+    return EventCodec.read(
+        ExecutionRequestedV1.class, CloudEventHeaders.fromHeaders(r.headers(), r.value()).data());
+  }
+
+  static void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void aCallToAnActiveWebhookBecomesARequestToRunItsWorkflow() throws Exception {
+    Listener hook = activate("POST", "orders/new", "");
+    given()
+        .auth()
+        .oauth2(token(hook.workspace()))
+        .get("/api/v1/webhooks")
+        .then()
+        .statusCode(200)
+        .body("items", hasSize(1))
+        .body("items[0].method", equalTo("POST"))
+        .body("items[0].url", equalTo(hook.url()))
+        .body("items[0].nodeId", equalTo("hook"));
+
+    Response response =
+        given()
+            .contentType("application/json")
+            .header("Authorization", "Bearer not-for-the-workflow")
+            .header("X-Shop", "north")
+            .queryParam("source", "test")
+            .body("{\"total\":5,\"lines\":[{\"sku\":\"A\"}]}")
+            .post(hook.url());
+    assertThat(response.statusCode()).isEqualTo(202);
+    UUID executionId = UUID.fromString(response.jsonPath().getString("executionId"));
+    assertThat(response.header("Location")).isEqualTo("/api/v1/executions/" + executionId);
+
+    ExecutionRequestedV1 request = requested(executionId);
+    assertThat(request.workflowId()).isEqualTo(hook.workflowId());
+    assertThat(request.versionId()).isEqualTo(hook.versionId());
+    assertThat(request.mode()).isEqualTo("webhook");
+    assertThat(request.triggerNodeId()).isEqualTo("hook");
+    JsonNode item = JSON.readTree(request.input()).get(0);
+    assertThat(item.at("/body/total").asInt()).isEqualTo(5);
+    assertThat(item.at("/body/lines/0/sku").asText()).isEqualTo("A");
+    assertThat(item.at("/query/source").asText()).isEqualTo("test");
+    assertThat(item.at("/headers/x-shop").asText()).isEqualTo("north");
+    assertThat(item.path("headers").has("authorization")).isFalse();
+    assertThat(item.path("method").asText()).isEqualTo("POST");
+  }
+
+  /** The first request on webhook.events for {@code workflowId} from now on. */
+  static ExecutionRequestedV1 nextRequestOf(UUID workflowId) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> r : requests.poll(Duration.ofMillis(200))) {
+        ExecutionRequestedV1 request =
+            EventCodec.read(
+                ExecutionRequestedV1.class,
+                CloudEventHeaders.fromHeaders(r.headers(), r.value()).data());
+        if (workflowId.equals(request.workflowId())) {
+          return request;
+        }
+      }
+    }
+    throw new AssertionError("no request for workflow " + workflowId + " within " + WAIT);
+  }
+
+  @Test
+  void aWaitingCallGetsTheResponseTheExecutionBuilt() throws Exception {
+    Listener hook = activate("POST", "quote", ",\"responseMode\":\"responseNode\"");
+    var call =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> given().contentType("application/json").body("{\"qty\":2}").post(hook.url()));
+    ExecutionRequestedV1 request = nextRequestOf(hook.workflowId());
+    // the test plays execution-service: the workflow's Respond to Webhook node answered
+    publish(
+        Topic.EXECUTION_EVENTS,
+        EventCodec.envelope(
+            EventTypes.WEBHOOK_RESPONSE_V1,
+            "/services/execution",
+            request.executionId().toString(),
+            hook.workspace().toString(),
+            new io.linkflow.events.payload.WebhookResponseV1(
+                request.executionId(),
+                201,
+                java.util.Map.of(
+                    "Content-Type", "application/json", "X-Quote", "q-7", "Content-Length", "999"),
+                "{\"price\":84}")));
+    Response answered = call.get(20, TimeUnit.SECONDS);
+    assertThat(answered.statusCode()).isEqualTo(201);
+    assertThat(answered.header("X-Quote")).isEqualTo("q-7");
+    assertThat(answered.contentType()).startsWith("application/json");
+    assertThat(answered.jsonPath().getInt("price")).isEqualTo(84);
+  }
+
+  @Test
+  void aCallNobodyAnswersInTimeGetsTheExecutionIdAndTheExecutionGoesOn() {
+    Listener hook = activate("POST", "slow", ",\"responseMode\":\"lastNode\"");
+    long began = System.nanoTime();
+    Response response = given().contentType("application/json").body("{}").post(hook.url());
+    long waitedMs = (System.nanoTime() - began) / 1_000_000;
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(response.jsonPath().getString("status")).isEqualTo("running");
+    UUID executionId = UUID.fromString(response.jsonPath().getString("executionId"));
+    assertThat(waitedMs).isGreaterThanOrEqualTo(2_900); // the configured 3 s response timeout
+    assertThat(requested(executionId).workflowId()).isEqualTo(hook.workflowId());
+  }
+
+  @Test
+  void formAndTextBodiesAreReadAndOtherTypesKeptAsBase64() throws Exception {
+    Listener hook = activate("PUT", "inbox", ",\"responseCode\":200");
+    Response form =
+        given()
+            .contentType("application/x-www-form-urlencoded")
+            .body("a=1&b=two+words")
+            .put(hook.url());
+    assertThat(form.statusCode()).isEqualTo(200);
+    JsonNode formItem =
+        JSON.readTree(requested(UUID.fromString(form.jsonPath().getString("executionId"))).input())
+            .get(0);
+    assertThat(formItem.at("/body/a").asText()).isEqualTo("1");
+    assertThat(formItem.at("/body/b").asText()).isEqualTo("two words");
+
+    Response text = given().contentType("text/plain").body("hello").put(hook.url());
+    JsonNode textItem =
+        JSON.readTree(requested(UUID.fromString(text.jsonPath().getString("executionId"))).input())
+            .get(0);
+    assertThat(textItem.path("body").asText()).isEqualTo("hello");
+
+    Response binary =
+        given().contentType("application/octet-stream").body(new byte[] {1, 2, 3}).put(hook.url());
+    JsonNode binaryItem =
+        JSON.readTree(
+                requested(UUID.fromString(binary.jsonPath().getString("executionId"))).input())
+            .get(0);
+    assertThat(binaryItem.at("/body/bodyEncoding").asText()).isEqualTo("base64");
+    assertThat(binaryItem.at("/body/data").asText()).isEqualTo("AQID");
+  }
+
+  @Test
+  void unknownPathsAreNotFoundAndOtherMethodsNotAllowed() {
+    Listener hook = activate("POST", "only-post", "");
+    given()
+        .get(hook.url())
+        .then()
+        .statusCode(405)
+        .contentType("application/problem+json")
+        .header("Allow", "POST");
+    given()
+        .post("/webhook/" + hook.workspace() + "/nothing-here")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+    given().post("/webhook/not-a-workspace/only-post").then().statusCode(404);
+    // another workspace's path is not this workspace's
+    given().post("/webhook/" + UUID.randomUUID() + "/only-post").then().statusCode(404);
+    given()
+        .contentType("application/json")
+        .body("{not json")
+        .post(hook.url())
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    given()
+        .contentType("application/json")
+        .body("{\"big\":\"" + "x".repeat(70_000) + "\"}")
+        .post(hook.url())
+        .then()
+        .statusCode(413);
+  }
+
+  @Test
+  void anIdempotencyKeyAnswersTheFirstExecutionAndStartsNothingMore() {
+    Listener hook = activate("POST", "payments", "");
+    Response first =
+        given()
+            .header("Idempotency-Key", "pay-42")
+            .contentType("application/json")
+            .body("{}")
+            .post(hook.url());
+    Response again =
+        given()
+            .header("Idempotency-Key", "pay-42")
+            .contentType("application/json")
+            .body("{}")
+            .post(hook.url());
+    assertThat(first.statusCode()).isEqualTo(202);
+    assertThat(again.statusCode()).isEqualTo(202);
+    String id = first.jsonPath().getString("executionId");
+    assertThat(again.jsonPath().getString("executionId")).isEqualTo(id);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    requested(UUID.fromString(id));
+    Response other =
+        given()
+            .header("Idempotency-Key", "pay-43")
+            .contentType("application/json")
+            .body("{}")
+            .post(hook.url());
+    assertThat(other.jsonPath().getString("executionId")).isNotEqualTo(id);
+    requested(UUID.fromString(other.jsonPath().getString("executionId")));
+    assertThat(requests.poll(Duration.ofSeconds(1)))
+        .noneMatch(r -> id.equals(TopicWatcher.header(r, CloudEventHeaders.SUBJECT)));
+  }
+
+  @Test
+  void aDeactivatedWorkflowStopsListening() {
+    Listener hook = activate("POST", "short-lived", "");
+    given().contentType("application/json").body("{}").post(hook.url()).then().statusCode(202);
+    publish(
+        EventCodec.envelope(
+            EventTypes.WORKFLOW_DEACTIVATED_V1,
+            "/services/workflow",
+            hook.workflowId().toString(),
+            hook.workspace().toString(),
+            new WorkflowDeactivatedV1(hook.workflowId(), hook.versionId())));
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    int status = 0;
+    while (System.nanoTime() < deadline && status != 404) {
+      status = given().contentType("application/json").body("{}").post(hook.url()).statusCode();
+      pause();
+    }
+    assertThat(status).isEqualTo(404);
+    given()
+        .auth()
+        .oauth2(token(hook.workspace()))
+        .get("/api/v1/webhooks")
+        .then()
+        .body("items", hasSize(0));
+  }
+
+  @Test
+  void aWebhookThatAsksForCallerAuthenticationIsNeverOpen() {
+    Listener hook = activate("POST", "guarded", ",\"auth\":\"basic\"");
+    given()
+        .auth()
+        .preemptive()
+        .basic("user", "secret")
+        .contentType("application/json")
+        .body("{}")
+        .post(hook.url())
+        .then()
+        .statusCode(503)
+        .contentType("application/problem+json");
+    assertThat(requests.poll(Duration.ofSeconds(1)))
+        .noneMatch(
+            r ->
+                hook.workflowId()
+                    .toString()
+                    .equals(
+                        EventCodec.read(
+                                ExecutionRequestedV1.class,
+                                CloudEventHeaders.fromHeaders(r.headers(), r.value()).data())
+                            .workflowId()
+                            .toString()));
+  }
+
+  @Test
+  void theListNeedsATokenAndShowsOnlyTheCallersWorkspace() {
+    activate("POST", "private", "");
+    given().get("/api/v1/webhooks").then().statusCode(401);
+    given()
+        .auth()
+        .oauth2(token(UUID.randomUUID()))
+        .get("/api/v1/webhooks")
+        .then()
+        .statusCode(200)
+        .body("items", hasSize(0));
+  }
+}

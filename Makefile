@@ -95,6 +95,7 @@ bench: $(STACK_CP_FILE) ## With run-local up: benchmarks that print figures (dep
 	$(JAVA_HOME)/bin/java deployments/bench/LoginBench.java http://localhost:8000 $${BENCH_CONCURRENCY:-8} $${BENCH_SECONDS:-20}
 	$(JAVA_HOME)/bin/java deployments/bench/AuthenticatedRequestBench.java http://localhost:8000 $${BENCH_CONCURRENCY:-8} $${BENCH_SECONDS:-20}
 	$(JAVA_HOME)/bin/java -Dlogback.configurationFile=deployments/bench/logback.xml -cp "$$(cat $(STACK_CP_FILE))" deployments/bench/ExecutionBench.java http://localhost:8000 localhost:9092 $${BENCH_EXECUTIONS:-20000} $${BENCH_RATE:-500,1000} $${BENCH_SECONDS:-20}
+	$(JAVA_HOME)/bin/java deployments/bench/WebhookBench.java http://localhost:8000 $${BENCH_WEBHOOK_CONCURRENCY:-64} $${BENCH_WEBHOOK_RATE:-500,1000} $${BENCH_SECONDS:-20}
 
 logs: $(STACK_CP_FILE) ## Follow the logs of everything started locally (Ctrl-C to stop)
 	@$(STACK) logs

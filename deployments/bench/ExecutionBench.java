@@ -106,30 +106,30 @@ public class ExecutionBench {
     // warm-up (JIT: the C2 compiler needs some thousands of executions; connection pools, caches)
     runBurst(producer, workspace, workflowId, versionId, 10_000);
 
-    long cpu0 = cpu(engine);
-    long machine0 = machineCpuTicks();
-    Map<String, Long> groups0 = cpuByGroup();
+    long cpu0 = BenchCpu.of(engine);
+    long machine0 = BenchCpu.machineTicks();
+    Map<String, Long> groups0 = BenchCpu.byProcess();
     long t0 = System.nanoTime();
     List<UUID> ids = runBurst(producer, workspace, workflowId, versionId, burst);
     double elapsed = (System.nanoTime() - t0) / 1e9;
-    long cpu1 = cpu(engine);
-    long machine1 = machineCpuTicks();
+    long cpu1 = BenchCpu.of(engine);
+    long machine1 = BenchCpu.machineTicks();
     System.out.printf("%nburst: %,d executions requested at once%n", burst);
     System.out.printf("  completed: %,d in %.2f s = %,.0f executions/s sustained%n",
         done(ids), elapsed, done(ids) / elapsed);
     if (engine != null) {
       System.out.printf("  CPU per execution: execution-service %.3f ms; whole machine %.3f ms%n",
           (cpu1 - cpu0) / 1e6 / burst, (machine1 - machine0) * 10.0 / burst);
-      printGroups(groups0, cpuByGroup(), burst);
+      BenchCpu.print(groups0, BenchCpu.byProcess(), burst);
     }
     report("  trigger-to-completion latency (queueing included)", ids);
 
     List<UUID> steady = List.of();
     for (int rate : rates) {
       System.out.printf("%nsteady: %d executions/s for %d s%n", rate, seconds);
-      cpu0 = cpu(engine);
-      machine0 = machineCpuTicks();
-      groups0 = cpuByGroup();
+      cpu0 = BenchCpu.of(engine);
+      machine0 = BenchCpu.machineTicks();
+      groups0 = BenchCpu.byProcess();
       steady = new ArrayList<>();
       long start = System.nanoTime();
       long total = (long) rate * seconds;
@@ -142,13 +142,13 @@ public class ExecutionBench {
         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
       }
       awaitAll(steady, Duration.ofSeconds(60));
-      cpu1 = cpu(engine);
-      machine1 = machineCpuTicks();
+      cpu1 = BenchCpu.of(engine);
+      machine1 = BenchCpu.machineTicks();
       System.out.printf("  completed: %,d of %,d%n", done(steady), steady.size());
       if (engine != null) {
         System.out.printf("  CPU per execution: execution-service %.3f ms; whole machine %.3f ms%n",
             (cpu1 - cpu0) / 1e6 / steady.size(), (machine1 - machine0) * 10.0 / steady.size());
-        printGroups(groups0, cpuByGroup(), steady.size());
+        BenchCpu.print(groups0, BenchCpu.byProcess(), steady.size());
       }
       report("  trigger-to-completion latency", steady);
     }
@@ -265,65 +265,7 @@ public class ExecutionBench {
         .findFirst().orElse(null);
   }
 
-  /**
-   * CPU time (ns) used so far by each part of the stack: each LinkFlow service, PostgreSQL (all its
-   * processes), the Kafka broker, this benchmark, and everything else on the machine.
-   */
-  static Map<String, Long> cpuByGroup() {
-    Map<String, Long> groups = new java.util.TreeMap<>();
-    long self = ProcessHandle.current().pid();
-    ProcessHandle.allProcesses().forEach(h -> {
-      String cmd = h.info().commandLine().orElse("");
-      String group;
-      Matcher m = Pattern.compile("/([a-z]+-service)/target/quarkus-app").matcher(cmd);
-      if (h.pid() == self) {
-        group = "benchmark client";
-      } else if (m.find()) {
-        group = m.group(1);
-      } else if (cmdline(h.pid()).contains("\0kafka.Kafka\0")) {
-        group = "kafka broker";
-      } else if (h.info().command().orElse("").endsWith("/postgres")) {
-        group = "postgresql";
-      } else {
-        group = "other";
-      }
-      groups.merge(group, cpu(h), Long::sum);
-    });
-    return groups;
-  }
 
-  static String cmdline(long pid) {
-    try {
-      return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")));
-    } catch (Exception gone) {
-      return "";
-    }
-  }
-
-  static void printGroups(Map<String, Long> before, Map<String, Long> after, int executions) {
-    StringBuilder line = new StringBuilder("  CPU per execution by process (ms):");
-    after.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-        .filter(e -> e.getValue() / 1e6 / executions >= 0.01)
-        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
-        .forEach(e -> line.append(String.format(" %s %.2f;", e.getKey(), e.getValue() / 1e6 / executions)));
-    System.out.println(line);
-  }
-
-  static long cpu(ProcessHandle h) {
-    return h == null ? 0 : h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-  }
-
-  /** user+nice+system+irq+softirq ticks of the whole machine (100 per second). */
-  static long machineCpuTicks() {
-    try {
-      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3])
-          + Long.parseLong(f[6]) + Long.parseLong(f[7]);
-    } catch (Exception e) {
-      return 0;
-    }
-  }
 
   static String osName() {
     return System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "

@@ -1,0 +1,243 @@
+// Webhook → Set (a computed field) → Respond to Webhook under HTTP load, against a running LinkFlow
+// (make run-local), through the edge (:8000): a workspace and the workflow are created through the
+// API and activated; each call waits for the response the workflow builds, so a call counts only
+// once its execution ran, was committed (the answer leaves through execution-service's outbox) and
+// answered. Prints a closed-loop phase (BENCH_WEBHOOK_CONCURRENCY clients as fast as they go:
+// throughput) and open-loop phases at fixed rates (latency measured from each call's scheduled
+// time, so a stall is not hidden), CPU per execution per process, and reads executions back.
+// Run: java deployments/bench/WebhookBench.java [baseUrl] [concurrency] [rates, e.g. 500,1000] [seconds]
+// (BenchCpu.java beside it is compiled along). Prints figures; asserts nothing.
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+public class WebhookBench {
+
+  static final String WORKFLOW =
+      """
+      {"name":"bench webhook-set-respond","nodes":[
+        {"id":"t","name":"Hook","type":"linkflow.webhookTrigger","typeVersion":1,
+         "parameters":{"path":"bench-quote","method":"POST","responseMode":"responseNode"}},
+        {"id":"s","name":"Price","type":"linkflow.set","typeVersion":1,"parameters":{"mode":"manual",
+          "fields":[{"name":"total","type":"number","value":"{{ $json.body.price * $json.body.qty }}"}]}},
+        {"id":"r","name":"Answer","type":"linkflow.respondToWebhook","typeVersion":1,"parameters":{
+          "respondWith":"firstItem","statusCode":200,"headers":{"X-Execution-Id":"{{ $execution.id }}"}}}],
+       "connections":[{"from":{"node":"t"},"to":{"node":"s"}},{"from":{"node":"s"},"to":{"node":"r"}}]}
+      """;
+
+  public static void main(String[] args) throws Exception {
+    String base = args.length > 0 ? args[0] : "http://localhost:8000";
+    int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+    int[] rates = java.util.Arrays.stream((args.length > 2 ? args[2] : "500").split(","))
+        .mapToInt(r -> Integer.parseInt(r.trim())).toArray();
+    int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+    HttpClient http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .executor(Executors.newVirtualThreadPerTaskExecutor())
+        .build();
+
+    String email = "bench-" + UUID.randomUUID() + "@example.com";
+    String signUp = send(http, "POST", base + "/api/v1/auth/signup", null,
+        "{\"email\":\"" + email + "\",\"password\":\"bench password 42 long\"}", 201);
+    String token = field(signUp, "accessToken");
+    String workspace = field(signUp, "workspaceId");
+    String created = null;
+    for (int i = 0; i < 20 && created == null; i++) { // workflow-service learns the member over Kafka
+      try {
+        created = send(http, "POST", base + "/api/v1/workflows", token, WORKFLOW, 201);
+      } catch (IllegalStateException notYet) {
+        Thread.sleep(500);
+      }
+    }
+    if (created == null) {
+      throw new IllegalStateException("the workflow could not be created");
+    }
+    String workflowId = field(created, "id");
+    send(http, "POST", base + "/api/v1/workflows/" + workflowId + "/activate", token, "", 200);
+    String url = base + "/webhook/" + workspace + "/bench-quote";
+    for (int i = 0; i < 50; i++) { // webhook-service registers it from workflow.events
+      if (send(http, "GET", base + "/api/v1/webhooks", token, null, 200).contains("bench-quote")) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    Thread.sleep(1500); // registration caches of other paths expire
+
+    System.out.printf("webhook → Set → Respond to Webhook through %s%n  machine: %d cores, %s%n",
+        base, Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " "
+            + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
+
+    closedLoop(http, url, concurrency, 10, new Stats()); // warm-up: JIT, connections, caches
+    Stats closed = new Stats();
+    Map<String, Long> g0 = BenchCpu.byProcess();
+    long m0 = BenchCpu.machineTicks();
+    long t0 = System.nanoTime();
+    closedLoop(http, url, concurrency, seconds, closed);
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("%nclosed loop: %d clients for %d s%n", concurrency, seconds);
+    closed.print(elapsed);
+    cpu(g0, m0, closed.ok.get());
+
+    List<String> executionIds = new ArrayList<>();
+    for (int rate : rates) {
+      Stats open = new Stats();
+      g0 = BenchCpu.byProcess();
+      m0 = BenchCpu.machineTicks();
+      t0 = System.nanoTime();
+      openLoop(http, url, rate, seconds, open);
+      elapsed = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("%nopen loop: %d requests/s for %d s (latency from the scheduled time)%n",
+          rate, seconds);
+      open.print(elapsed);
+      cpu(g0, m0, open.ok.get());
+      executionIds = new ArrayList<>(open.executionIds);
+    }
+
+    int checked = 0;
+    for (int i = 0; i < executionIds.size() && checked < 20; i += Math.max(1, executionIds.size() / 20)) {
+      String body = send(http, "GET", base + "/api/v1/executions/" + executionIds.get(i), token, null, 200);
+      if (!body.contains("\"status\":\"succeeded\"") || !body.contains("\"nodeName\":\"Answer\"")) {
+        throw new IllegalStateException("execution not recorded as expected: " + body);
+      }
+      checked++;
+    }
+    System.out.printf("%n  %d sampled executions read back through the API: succeeded, 3 node runs%n", checked);
+    System.exit(0);
+  }
+
+  static final class Stats {
+    final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<String> executionIds = new ConcurrentLinkedQueue<>();
+    final AtomicInteger ok = new AtomicInteger();
+    final AtomicInteger unexpected = new AtomicInteger();
+
+    void record(HttpResponse<String> r, long nanos) {
+      if (r.statusCode() == 200 && r.body().contains("\"total\"")) {
+        ok.incrementAndGet();
+        latencies.add(nanos);
+        r.headers().firstValue("X-Execution-Id").ifPresent(executionIds::add);
+      } else {
+        unexpected.incrementAndGet();
+      }
+    }
+
+    void print(double elapsed) {
+      List<Long> sorted = new ArrayList<>(latencies);
+      Collections.sort(sorted);
+      System.out.printf("  %,.0f requests/s answered by the workflow (%d ok, %d unexpected)%n",
+          ok.get() / elapsed, ok.get(), unexpected.get());
+      System.out.printf("  latency ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n",
+          pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), pct(sorted, 100));
+    }
+  }
+
+  static void cpu(Map<String, Long> g0, long m0, int executions) {
+    if (executions == 0) {
+      return;
+    }
+    System.out.printf("  CPU per execution: whole machine %.3f ms%n",
+        (BenchCpu.machineTicks() - m0) * 10.0 / executions);
+    BenchCpu.print(g0, BenchCpu.byProcess(), executions);
+  }
+
+  static HttpRequest call(String url) {
+    int price = (int) (Math.random() * 100);
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"price\":" + price + ",\"qty\":3}"))
+        .build();
+  }
+
+  static void closedLoop(HttpClient http, String url, int clients, int seconds, Stats stats)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < clients; i++) {
+        pool.submit(() -> {
+          while (System.nanoTime() < deadline) {
+            long t = System.nanoTime();
+            try {
+              stats.record(http.send(call(url), HttpResponse.BodyHandlers.ofString()), System.nanoTime() - t);
+            } catch (Exception e) {
+              stats.unexpected.incrementAndGet();
+            }
+          }
+          return null;
+        });
+      }
+    }
+  }
+
+  static void openLoop(HttpClient http, String url, int rate, int seconds, Stats stats)
+      throws Exception {
+    long start = System.nanoTime();
+    long total = (long) rate * seconds;
+    List<CompletableFuture<?>> calls = new ArrayList<>();
+    for (long sent = 0; sent < total; ) {
+      long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
+      for (; sent < due; sent++) {
+        long scheduled = start + sent * 1_000_000_000L / rate;
+        calls.add(http.sendAsync(call(url), HttpResponse.BodyHandlers.ofString())
+            .handle((r, e) -> {
+              if (e == null) {
+                stats.record(r, System.nanoTime() - scheduled);
+              } else {
+                stats.unexpected.incrementAndGet();
+              }
+              return null;
+            }));
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+    CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
+  }
+
+  static double pct(List<Long> sorted, int p) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i))) / 1e6;
+  }
+
+  static String send(HttpClient http, String method, String url, String token, String body, int expect)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json");
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != expect) {
+      throw new IllegalStateException(method + " " + url + ": " + r.statusCode() + " " + r.body());
+    }
+    return r.body();
+  }
+
+  static String field(String json, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+    if (!m.find()) {
+      throw new IllegalStateException(name + " not in " + json);
+    }
+    return m.group(1);
+  }
+}

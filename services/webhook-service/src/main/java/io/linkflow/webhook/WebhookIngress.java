@@ -201,7 +201,8 @@ public class WebhookIngress {
               UUID executionId = UUID.randomUUID();
               ObjectNode item = item(method, path, headers, uri, body);
               String key = headers.getHeaderString("Idempotency-Key");
-              return claim(hook, key, executionId)
+              return withinRateLimit(hook)
+                  .chain(() -> claim(hook, key, executionId))
                   .flatMap(
                       existing -> {
                         if (existing != null) {
@@ -275,6 +276,49 @@ public class WebhookIngress {
     throw new ProblemException(
             405, "The webhook " + path + " listens on " + String.join(", ", allowed) + " only.")
         .withHeader("Allow", String.join(", ", allowed));
+  }
+
+  /**
+   * Counts the call against the webhook's {@code rateLimitPerMinute} (a Redis counter per minute,
+   * shared by all replicas); 429 with {@code Retry-After} over the limit. No limit: no Redis call.
+   */
+  private Uni<Void> withinRateLimit(Webhook hook) {
+    Integer limit = hook.rateLimitPerMinute();
+    if (limit == null) {
+      return Uni.createFrom().voidItem();
+    }
+    long nowSeconds = System.currentTimeMillis() / 1000;
+    long minute = nowSeconds / 60;
+    String counter =
+        "webhook:rate:"
+            + hook.workspaceId()
+            + ":"
+            + hook.method()
+            + ":"
+            + hook.path()
+            + ":"
+            + minute;
+    return redis
+        .execute("INCR", counter)
+        .call(
+            count ->
+                count.toLong() == 1
+                    ? redis.execute("EXPIRE", counter, "120")
+                    : Uni.createFrom().nullItem())
+        .map(
+            count -> {
+              if (count.toLong() > limit) {
+                count("rate_limited");
+                throw new ProblemException(
+                        429,
+                        "This webhook accepts "
+                            + limit
+                            + " calls a minute; try again in the next minute.")
+                    .withHeader("Retry-After", Long.toString(60 - nowSeconds % 60));
+              }
+              return null;
+            })
+        .replaceWithVoid();
   }
 
   /**

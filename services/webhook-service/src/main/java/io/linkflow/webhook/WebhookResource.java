@@ -32,6 +32,7 @@ public class WebhookResource {
       String responseMode,
       int responseCode,
       String auth,
+      Integer rateLimitPerMinute,
       Instant registeredAt) {}
 
   /** The list: every webhook of the workspace (one per active Webhook trigger). */
@@ -71,6 +72,7 @@ public class WebhookResource {
                                     h.responseMode(),
                                     h.responseCode(),
                                     h.auth(),
+                                    h.rateLimitPerMinute(),
                                     h.registeredAt()))
                         .toList()));
   }

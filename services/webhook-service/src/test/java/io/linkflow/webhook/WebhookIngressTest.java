@@ -405,6 +405,28 @@ class WebhookIngressTest {
   }
 
   @Test
+  void callsOverTheRateLimitAreRefusedUntilTheNextMinute() throws Exception {
+    Listener hook = activate("POST", "limited", ",\"rateLimitPerMinute\":3");
+    long secondOfMinute = (System.currentTimeMillis() / 1000) % 60;
+    if (secondOfMinute > 50) { // all four calls within one minute
+      Thread.sleep((61 - secondOfMinute) * 1000);
+    }
+    for (int i = 0; i < 3; i++) {
+      given().contentType("application/json").body("{}").post(hook.url()).then().statusCode(202);
+    }
+    Response refused = given().contentType("application/json").body("{}").post(hook.url());
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.contentType()).startsWith("application/problem+json");
+    assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 60);
+    given()
+        .auth()
+        .oauth2(token(hook.workspace()))
+        .get("/api/v1/webhooks")
+        .then()
+        .body("items[0].rateLimitPerMinute", equalTo(3));
+  }
+
+  @Test
   void theListNeedsATokenAndShowsOnlyTheCallersWorkspace() {
     activate("POST", "private", "");
     given().get("/api/v1/webhooks").then().statusCode(401);

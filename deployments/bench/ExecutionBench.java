@@ -69,14 +69,14 @@ public class ExecutionBench {
 
     String email = "bench-" + UUID.randomUUID() + "@example.com";
     String signUp =
-        send(http, "POST", base + "/api/v1/auth/signup", null,
+        BenchHttp.send(http, "POST", base + "/api/v1/auth/signup", null,
             "{\"email\":\"" + email + "\",\"password\":\"bench password 42 long\"}", 201);
-    String token = field(signUp, "accessToken");
-    String workspace = field(signUp, "workspaceId");
+    String token = BenchHttp.field(signUp, "accessToken");
+    String workspace = BenchHttp.field(signUp, "workspaceId");
     String created = null;
     for (int i = 0; i < 20 && created == null; i++) { // workflow-service learns the member over Kafka
       try {
-        created = send(http, "POST", base + "/api/v1/workflows", token, WORKFLOW, 201);
+        created = BenchHttp.send(http, "POST", base + "/api/v1/workflows", token, WORKFLOW, 201);
       } catch (IllegalStateException notYet) {
         Thread.sleep(500);
       }
@@ -84,8 +84,8 @@ public class ExecutionBench {
     if (created == null) {
       throw new IllegalStateException("could not create the workflow");
     }
-    UUID workflowId = UUID.fromString(field(created, "id"));
-    UUID versionId = UUID.fromString(field(created, "versionId"));
+    UUID workflowId = UUID.fromString(BenchHttp.field(created, "id"));
+    UUID versionId = UUID.fromString(BenchHttp.field(created, "versionId"));
 
     Properties p = new Properties();
     p.put("bootstrap.servers", kafka);
@@ -156,7 +156,7 @@ public class ExecutionBench {
     // durably recorded: a sample read back through the API
     int checked = 0;
     for (int i = 0; i < steady.size(); i += Math.max(1, steady.size() / 20)) {
-      String body = send(http, "GET", base + "/api/v1/executions/" + steady.get(i), token, null, 200);
+      String body = BenchHttp.send(http, "GET", base + "/api/v1/executions/" + steady.get(i), token, null, 200);
       if (!body.contains("\"status\":\"succeeded\"") || !body.contains("\"nodeName\":\"Big?\"")) {
         throw new IllegalStateException("execution not recorded as expected: " + body);
       }
@@ -272,26 +272,4 @@ public class ExecutionBench {
         + System.getProperty("java.version");
   }
 
-  static String send(HttpClient http, String method, String url, String token, String body, int expect)
-      throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json");
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != expect) {
-      throw new IllegalStateException(method + " " + url + ": " + r.statusCode() + " " + r.body());
-    }
-    return r.body();
-  }
-
-  static String field(String json, String name) {
-    Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
-    if (!m.find()) {
-      throw new IllegalStateException(name + " not in " + json);
-    }
-    return m.group(1);
-  }
 }

@@ -54,14 +54,14 @@ public class WebhookBench {
         .build();
 
     String email = "bench-" + UUID.randomUUID() + "@example.com";
-    String signUp = send(http, "POST", base + "/api/v1/auth/signup", null,
+    String signUp = BenchHttp.send(http, "POST", base + "/api/v1/auth/signup", null,
         "{\"email\":\"" + email + "\",\"password\":\"bench password 42 long\"}", 201);
-    String token = field(signUp, "accessToken");
-    String workspace = field(signUp, "workspaceId");
+    String token = BenchHttp.field(signUp, "accessToken");
+    String workspace = BenchHttp.field(signUp, "workspaceId");
     String created = null;
     for (int i = 0; i < 20 && created == null; i++) { // workflow-service learns the member over Kafka
       try {
-        created = send(http, "POST", base + "/api/v1/workflows", token, WORKFLOW, 201);
+        created = BenchHttp.send(http, "POST", base + "/api/v1/workflows", token, WORKFLOW, 201);
       } catch (IllegalStateException notYet) {
         Thread.sleep(500);
       }
@@ -69,11 +69,11 @@ public class WebhookBench {
     if (created == null) {
       throw new IllegalStateException("the workflow could not be created");
     }
-    String workflowId = field(created, "id");
-    send(http, "POST", base + "/api/v1/workflows/" + workflowId + "/activate", token, "", 200);
+    String workflowId = BenchHttp.field(created, "id");
+    BenchHttp.send(http, "POST", base + "/api/v1/workflows/" + workflowId + "/activate", token, "", 200);
     String url = base + "/webhook/" + workspace + "/bench-quote";
     for (int i = 0; i < 50; i++) { // webhook-service registers it from workflow.events
-      if (send(http, "GET", base + "/api/v1/webhooks", token, null, 200).contains("bench-quote")) {
+      if (BenchHttp.send(http, "GET", base + "/api/v1/webhooks", token, null, 200).contains("bench-quote")) {
         break;
       }
       Thread.sleep(200);
@@ -112,7 +112,7 @@ public class WebhookBench {
 
     int checked = 0;
     for (int i = 0; i < executionIds.size() && checked < 20; i += Math.max(1, executionIds.size() / 20)) {
-      String body = send(http, "GET", base + "/api/v1/executions/" + executionIds.get(i), token, null, 200);
+      String body = BenchHttp.send(http, "GET", base + "/api/v1/executions/" + executionIds.get(i), token, null, 200);
       if (!body.contains("\"status\":\"succeeded\"") || !body.contains("\"nodeName\":\"Answer\"")) {
         throw new IllegalStateException("execution not recorded as expected: " + body);
       }
@@ -218,26 +218,4 @@ public class WebhookBench {
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i))) / 1e6;
   }
 
-  static String send(HttpClient http, String method, String url, String token, String body, int expect)
-      throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json");
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != expect) {
-      throw new IllegalStateException(method + " " + url + ": " + r.statusCode() + " " + r.body());
-    }
-    return r.body();
-  }
-
-  static String field(String json, String name) {
-    Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
-    if (!m.find()) {
-      throw new IllegalStateException(name + " not in " + json);
-    }
-    return m.group(1);
-  }
 }

@@ -17,21 +17,16 @@ import io.linkflow.events.payload.WorkflowActivatedV1;
 import io.linkflow.events.payload.WorkflowDeactivatedV1;
 import io.linkflow.security.Roles;
 import io.linkflow.testing.RealInfrastructure;
+import io.linkflow.testing.TestEvents;
 import io.linkflow.testing.TestIssuer;
 import io.linkflow.testing.TopicWatcher;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +42,6 @@ class WebhookIngressTest {
   static final Duration WAIT = Duration.ofSeconds(20);
   static final ObjectMapper JSON = new ObjectMapper();
   static TopicWatcher requests;
-  static KafkaProducer<String, byte[]> producer;
 
   @BeforeAll
   static void watch() {
@@ -57,9 +51,6 @@ class WebhookIngressTest {
   @AfterAll
   static void close() {
     requests.close();
-    if (producer != null) {
-      producer.close();
-    }
   }
 
   /** A workspace with one active workflow listening on {@code method path}. */
@@ -114,27 +105,9 @@ class WebhookIngressTest {
     publish(Topic.WORKFLOW_EVENTS, event);
   }
 
-  static synchronized void publish(Topic topic, EventEnvelope event) {
-    if (producer == null) {
-      Properties p = new Properties();
-      p.put(
-          "bootstrap.servers",
-          ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
-      producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-    }
-    try {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  topic.topicName(),
-                  null,
-                  event.key(),
-                  event.data(),
-                  CloudEventHeaders.toHeaders(event)))
-          .get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+  static void publish(Topic topic, EventEnvelope event) {
+    TestEvents.publish(
+        topic.topicName(), event.key(), event.data(), CloudEventHeaders.toHeaders(event));
   }
 
   static ExecutionRequestedV1 requested(UUID executionId) {

@@ -31,7 +31,8 @@ final class LocalSecrets {
           "LINKFLOW_AUTH_CLIENT_EXECUTION_SECRET", 32,
           // envelope-encryption master keys, as <id>:<base64> (libs/security EnvelopeCipher)
           "LINKFLOW_VARIABLE_MASTER_KEYS", 32,
-          "LINKFLOW_CREDENTIAL_MASTER_KEYS", 32);
+          "LINKFLOW_CREDENTIAL_MASTER_KEYS", 32,
+          "LINKFLOW_WEBHOOK_MASTER_KEYS", 32);
 
   private LocalSecrets() {}
 

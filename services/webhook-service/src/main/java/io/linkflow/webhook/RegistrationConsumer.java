@@ -124,6 +124,7 @@ public class RegistrationConsumer {
               p.path("responseMode").asText("immediately"),
               p.path("responseCode").asInt(202),
               p.path("auth").asText("none"),
+              p.path("signature").asText("none"),
               p.path("rateLimitPerMinute").isIntegralNumber()
                   ? p.path("rateLimitPerMinute").asInt()
                   : null,

@@ -10,6 +10,7 @@ import java.util.UUID;
  * @param responseMode {@code immediately} or {@code responseNode}
  * @param responseCode the status of an immediate answer (2xx)
  * @param auth how callers authenticate: {@code none}, {@code basic} or {@code header}
+ * @param signature {@code none} or {@code hmac-sha256}
  * @param rateLimitPerMinute calls allowed a minute, or null for no limit
  */
 public record Webhook(
@@ -22,5 +23,6 @@ public record Webhook(
     String responseMode,
     int responseCode,
     String auth,
+    String signature,
     Integer rateLimitPerMinute,
     Instant registeredAt) {}

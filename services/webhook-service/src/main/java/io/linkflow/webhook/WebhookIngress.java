@@ -62,7 +62,7 @@ public class WebhookIngress {
 
   /** Request headers never copied into execution data: credentials stay out of it. */
   static final Set<String> WITHHELD_HEADERS =
-      Set.of("authorization", "proxy-authorization", "cookie", "x-api-key");
+      Set.of("authorization", "proxy-authorization", "cookie", "x-api-key", "x-linkflow-signature");
 
   private final Registrations registrations;
   private final RequestPublisher publisher;
@@ -73,6 +73,11 @@ public class WebhookIngress {
   private final String source;
   private final Responses responses;
   private final Duration responseTimeout;
+  private final SigningSecrets signingSecrets;
+  private final Duration replayWindow;
+
+  /** The signature header of signed webhooks. */
+  static final String SIGNATURE_HEADER = "X-LinkFlow-Signature";
 
   public WebhookIngress(
       Registrations registrations,
@@ -81,12 +86,17 @@ public class WebhookIngress {
       ObjectMapper mapper,
       MeterRegistry meters,
       Responses responses,
+      SigningSecrets signingSecrets,
+      @ConfigProperty(name = "linkflow.webhook.replay-window", defaultValue = "5m")
+          Duration replayWindow,
       @ConfigProperty(name = "linkflow.webhook.idempotency-ttl", defaultValue = "24h")
           Duration idempotencyTtl,
       @ConfigProperty(name = "linkflow.webhook.response-timeout", defaultValue = "30s")
           Duration responseTimeout) {
     this.responses = responses;
     this.responseTimeout = responseTimeout;
+    this.signingSecrets = signingSecrets;
+    this.replayWindow = replayWindow;
     this.registrations = registrations;
     this.publisher = publisher;
     this.redis = redis;
@@ -201,7 +211,8 @@ public class WebhookIngress {
               UUID executionId = UUID.randomUUID();
               ObjectNode item = item(method, path, headers, uri, body);
               String key = headers.getHeaderString("Idempotency-Key");
-              return withinRateLimit(hook)
+              return verifySignature(hook, headers, body)
+                  .chain(() -> withinRateLimit(hook))
                   .chain(() -> claim(hook, key, executionId))
                   .flatMap(
                       existing -> {
@@ -276,6 +287,98 @@ public class WebhookIngress {
     throw new ProblemException(
             405, "The webhook " + path + " listens on " + String.join(", ", allowed) + " only.")
         .withHeader("Allow", String.join(", ", allowed));
+  }
+
+  /**
+   * With {@code signature: hmac-sha256}: the call must carry {@code X-LinkFlow-Signature: t=<unix
+   * seconds>,v1=<hex>} where {@code v1} is the HMAC-SHA256 of {@code "<t>.<body>"} under the
+   * webhook's signing secret, {@code t} within the replay window, and the signature not seen before
+   * within it (Redis). Anything else: 401, nothing starts.
+   */
+  private Uni<Void> verifySignature(Webhook hook, HttpHeaders headers, byte[] body) {
+    if (!"hmac-sha256".equals(hook.signature())) {
+      return Uni.createFrom().voidItem();
+    }
+    String header = headers.getHeaderString(SIGNATURE_HEADER);
+    long timestamp = -1;
+    String given = null;
+    if (header != null) {
+      for (String part : header.split(",")) {
+        String p = part.trim();
+        if (p.startsWith("t=")) {
+          try {
+            timestamp = Long.parseLong(p.substring(2));
+          } catch (NumberFormatException e) {
+            timestamp = -1;
+          }
+        } else if (p.startsWith("v1=")) {
+          given = p.substring(3);
+        }
+      }
+    }
+    if (timestamp < 0 || given == null) {
+      throw unsigned(
+          "This webhook requires "
+              + SIGNATURE_HEADER
+              + ": t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">.");
+    }
+    long now = System.currentTimeMillis() / 1000;
+    if (Math.abs(now - timestamp) > replayWindow.toSeconds()) {
+      throw unsigned(
+          "The signature's timestamp is outside the "
+              + replayWindow.toSeconds()
+              + "-second replay window.");
+    }
+    long t = timestamp;
+    String signature = given;
+    return signingSecrets
+        .secretOf(hook)
+        .flatMap(
+            secret -> {
+              if (secret.isEmpty()) {
+                throw unsigned("No signing secret was created for this webhook yet.");
+              }
+              String expected = hmacHex(secret.get(), t, body);
+              if (!io.linkflow.security.crypto.Secrets.constantTimeEquals(expected, signature)) {
+                throw unsigned("The signature does not match the request.");
+              }
+              return redis
+                  .execute(
+                      "SET",
+                      "webhook:sig:" + hook.workspaceId() + ":" + signature,
+                      "1",
+                      "NX",
+                      "EX",
+                      Long.toString(2 * replayWindow.toSeconds()))
+                  .map(
+                      set -> {
+                        if (set == null) {
+                          throw unsigned("This signed request was received before (a replay).");
+                        }
+                        return null;
+                      });
+            })
+        .replaceWithVoid();
+  }
+
+  private ProblemException unsigned(String detail) {
+    count("bad_signature");
+    return new ProblemException(401, detail);
+  }
+
+  /** The hex HMAC-SHA256 of {@code "<timestamp>.<body>"} under {@code secret}. */
+  static String hmacHex(String secret, long timestamp, byte[] body) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(
+          new javax.crypto.spec.SecretKeySpec(
+              secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+      mac.update(body == null ? new byte[0] : body);
+      return java.util.HexFormat.of().formatHex(mac.doFinal());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
   }
 
   /**

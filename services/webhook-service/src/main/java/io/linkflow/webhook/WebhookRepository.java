@@ -17,7 +17,7 @@ public class WebhookRepository {
 
   static final String COLUMNS =
       "workspace_id, method, path, workflow_id, version_id, node_id, response_mode,"
-          + " response_code, auth, rate_limit_per_minute, registered_at";
+          + " response_code, auth, signature, rate_limit_per_minute, registered_at";
 
   /** Replaces the webhooks of {@code workflowId} with {@code hooks} (its newly active version). */
   public Uni<Void> replace(SqlClient tx, UUID workflowId, List<Webhook> hooks) {
@@ -39,6 +39,7 @@ public class WebhookRepository {
                 h.responseMode(),
                 h.responseCode(),
                 h.auth(),
+                h.signature(),
                 h.rateLimitPerMinute(),
                 h.registeredAt().atOffset(ZoneOffset.UTC)
               }));
@@ -50,11 +51,12 @@ public class WebhookRepository {
             tx.preparedQuery(
                     "INSERT INTO webhook ("
                         + COLUMNS
-                        + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                        + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
                         + " ON CONFLICT (workspace_id, path, method) DO UPDATE SET"
                         + " workflow_id = EXCLUDED.workflow_id, version_id = EXCLUDED.version_id,"
                         + " node_id = EXCLUDED.node_id, response_mode = EXCLUDED.response_mode,"
                         + " response_code = EXCLUDED.response_code, auth = EXCLUDED.auth,"
+                        + " signature = EXCLUDED.signature,"
                         + " rate_limit_per_minute = EXCLUDED.rate_limit_per_minute,"
                         + " registered_at = EXCLUDED.registered_at")
                 .executeBatch(rows));
@@ -97,6 +99,7 @@ public class WebhookRepository {
               r.getString("response_mode"),
               r.getInteger("response_code"),
               r.getString("auth"),
+              r.getString("signature"),
               r.getInteger("rate_limit_per_minute"),
               r.getOffsetDateTime("registered_at").toInstant()));
     }

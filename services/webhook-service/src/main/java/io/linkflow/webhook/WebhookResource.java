@@ -32,20 +32,53 @@ public class WebhookResource {
       String responseMode,
       int responseCode,
       String auth,
+      String signature,
       Integer rateLimitPerMinute,
       Instant registeredAt) {}
 
   /** The list: every webhook of the workspace (one per active Webhook trigger). */
   public record WebhookList(List<WebhookView> items) {}
 
+  /** Which webhook a signing secret is for. */
+  public record SecretRequest(UUID workflowId, String nodeId) {}
+
   private final Pool pool;
   private final WebhookRepository webhooks;
   private final TenantContext tenant;
+  private final SigningSecrets secrets;
 
-  public WebhookResource(Pool pool, WebhookRepository webhooks, TenantContext tenant) {
+  public WebhookResource(
+      Pool pool, WebhookRepository webhooks, TenantContext tenant, SigningSecrets secrets) {
     this.pool = pool;
     this.webhooks = webhooks;
     this.tenant = tenant;
+    this.secrets = secrets;
+  }
+
+  @jakarta.ws.rs.POST
+  @Path("signing-secrets")
+  @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary =
+          "Create (or replace) the signing secret of an active webhook; shown once, in this answer")
+  @APIResponse(responseCode = "201", description = "{workflowId, nodeId, secret, createdAt}")
+  @APIResponse(responseCode = "400", description = "workflowId or nodeId missing")
+  @APIResponse(responseCode = "401", description = "No valid token")
+  @APIResponse(responseCode = "403", description = "Below editor")
+  @APIResponse(
+      responseCode = "404",
+      description = "No active webhook of that workflow and node in this workspace")
+  public Uni<jakarta.ws.rs.core.Response> createSecret(SecretRequest body) {
+    UUID workspace = tenant.requireWorkspace();
+    tenant.requireRole(Roles.EDITOR);
+    SecretRequest request = io.linkflow.common.error.ProblemException.requireBody(body);
+    if (request.workflowId() == null || request.nodeId() == null || request.nodeId().isBlank()) {
+      throw new io.linkflow.common.error.ProblemException(
+          400, "workflowId and nodeId name the webhook the secret is for.");
+    }
+    return secrets
+        .create(workspace, request.workflowId(), request.nodeId())
+        .map(created -> jakarta.ws.rs.core.Response.status(201).entity(created).build());
   }
 
   @GET
@@ -72,6 +105,7 @@ public class WebhookResource {
                                     h.responseMode(),
                                     h.responseCode(),
                                     h.auth(),
+                                    h.signature(),
                                     h.rateLimitPerMinute(),
                                     h.registeredAt()))
                         .toList()));

@@ -399,6 +399,98 @@ class WebhookIngressTest {
         .body("items[0].rateLimitPerMinute", equalTo(3));
   }
 
+  static Response signed(Listener hook, String secret, long timestamp, String body) {
+    return given()
+        .contentType("application/json")
+        .header(
+            "X-LinkFlow-Signature",
+            "t=" + timestamp + ",v1=" + WebhookIngress.hmacHex(secret, timestamp, body.getBytes()))
+        .body(body)
+        .post(hook.url());
+  }
+
+  @Test
+  void aSignedWebhookRunsOnlyFreshCallsSignedWithItsCurrentSecret() throws Exception {
+    Listener hook = activate("POST", "signed", ",\"signature\":\"hmac-sha256\"");
+    long now = System.currentTimeMillis() / 1000;
+    given()
+        .contentType("application/json")
+        .body("{}")
+        .post(hook.url())
+        .then()
+        .statusCode(401)
+        .contentType("application/problem+json");
+    // no secret yet: nothing can be signed
+    signed(hook, "whsec_guess", now, "{}").then().statusCode(401);
+
+    String editor = TestIssuer.get().token(UUID.randomUUID(), hook.workspace(), Roles.EDITOR);
+    given()
+        .auth()
+        .oauth2(token(hook.workspace()))
+        .contentType("application/json")
+        .body("{\"workflowId\":\"" + hook.workflowId() + "\",\"nodeId\":\"hook\"}")
+        .post("/api/v1/webhooks/signing-secrets")
+        .then()
+        .statusCode(403);
+    given()
+        .auth()
+        .oauth2(editor)
+        .contentType("application/json")
+        .body("{\"workflowId\":\"" + UUID.randomUUID() + "\",\"nodeId\":\"hook\"}")
+        .post("/api/v1/webhooks/signing-secrets")
+        .then()
+        .statusCode(404);
+    String secret =
+        given()
+            .auth()
+            .oauth2(editor)
+            .contentType("application/json")
+            .body("{\"workflowId\":\"" + hook.workflowId() + "\",\"nodeId\":\"hook\"}")
+            .post("/api/v1/webhooks/signing-secrets")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getString("secret");
+    assertThat(secret).startsWith("whsec_");
+
+    String body = "{\"order\":1}";
+    Response ok = signed(hook, secret, now, body);
+    assertThat(ok.statusCode()).isEqualTo(202);
+    JsonNode item =
+        JSON.readTree(requested(UUID.fromString(ok.jsonPath().getString("executionId"))).input())
+            .get(0);
+    assertThat(item.at("/body/order").asInt()).isEqualTo(1);
+    assertThat(item.path("headers").has("x-linkflow-signature")).isFalse();
+
+    signed(hook, secret, now, body).then().statusCode(401); // the same signed request again
+    signed(hook, secret, now - 600, body).then().statusCode(401); // outside the replay window
+    given()
+        .contentType("application/json")
+        .header(
+            "X-LinkFlow-Signature",
+            "t=" + now + ",v1=" + WebhookIngress.hmacHex(secret, now, "{}".getBytes()))
+        .body("{\"order\":2}")
+        .post(hook.url())
+        .then()
+        .statusCode(401); // body changed
+
+    String rotated =
+        given()
+            .auth()
+            .oauth2(editor)
+            .contentType("application/json")
+            .body("{\"workflowId\":\"" + hook.workflowId() + "\",\"nodeId\":\"hook\"}")
+            .post("/api/v1/webhooks/signing-secrets")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getString("secret");
+    signed(hook, secret, now + 1, body).then().statusCode(401);
+    signed(hook, rotated, now + 1, body).then().statusCode(202);
+  }
+
   @Test
   void theListNeedsATokenAndShowsOnlyTheCallersWorkspace() {
     activate("POST", "private", "");

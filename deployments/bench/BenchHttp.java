@@ -35,4 +35,28 @@ final class BenchHttp {
     }
     return m.group(1);
   }
+
+  /** A new account's token and workspace, and the workflow created in it (its JSON). */
+  record Setup(String token, String workspace, String workflow) {}
+
+  /**
+   * Signs up a new account and creates {@code workflowJson} in its workspace, retrying while
+   * workflow-service has not learned of the new member yet (it does over Kafka).
+   */
+  static Setup signUpWithWorkflow(HttpClient http, String base, String workflowJson)
+      throws Exception {
+    String email = "bench-" + java.util.UUID.randomUUID() + "@example.com";
+    String signUp = send(http, "POST", base + "/api/v1/auth/signup", null,
+        "{\"email\":\"" + email + "\",\"password\":\"bench password 42 long\"}", 201);
+    String token = field(signUp, "accessToken");
+    for (int i = 0; i < 20; i++) {
+      try {
+        return new Setup(token, field(signUp, "workspaceId"),
+            send(http, "POST", base + "/api/v1/workflows", token, workflowJson, 201));
+      } catch (IllegalStateException notYet) {
+        Thread.sleep(500);
+      }
+    }
+    throw new IllegalStateException("the workflow could not be created");
+  }
 }

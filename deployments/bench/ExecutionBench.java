@@ -67,23 +67,10 @@ public class ExecutionBench {
     int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 20;
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    String email = "bench-" + UUID.randomUUID() + "@example.com";
-    String signUp =
-        BenchHttp.send(http, "POST", base + "/api/v1/auth/signup", null,
-            "{\"email\":\"" + email + "\",\"password\":\"bench password 42 long\"}", 201);
-    String token = BenchHttp.field(signUp, "accessToken");
-    String workspace = BenchHttp.field(signUp, "workspaceId");
-    String created = null;
-    for (int i = 0; i < 20 && created == null; i++) { // workflow-service learns the member over Kafka
-      try {
-        created = BenchHttp.send(http, "POST", base + "/api/v1/workflows", token, WORKFLOW, 201);
-      } catch (IllegalStateException notYet) {
-        Thread.sleep(500);
-      }
-    }
-    if (created == null) {
-      throw new IllegalStateException("could not create the workflow");
-    }
+    BenchHttp.Setup setup = BenchHttp.signUpWithWorkflow(http, base, WORKFLOW);
+    String token = setup.token();
+    String workspace = setup.workspace();
+    String created = setup.workflow();
     UUID workflowId = UUID.fromString(BenchHttp.field(created, "id"));
     UUID versionId = UUID.fromString(BenchHttp.field(created, "versionId"));
 

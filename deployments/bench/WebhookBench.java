@@ -53,22 +53,10 @@ public class WebhookBench {
         .executor(Executors.newVirtualThreadPerTaskExecutor())
         .build();
 
-    String email = "bench-" + UUID.randomUUID() + "@example.com";
-    String signUp = BenchHttp.send(http, "POST", base + "/api/v1/auth/signup", null,
-        "{\"email\":\"" + email + "\",\"password\":\"bench password 42 long\"}", 201);
-    String token = BenchHttp.field(signUp, "accessToken");
-    String workspace = BenchHttp.field(signUp, "workspaceId");
-    String created = null;
-    for (int i = 0; i < 20 && created == null; i++) { // workflow-service learns the member over Kafka
-      try {
-        created = BenchHttp.send(http, "POST", base + "/api/v1/workflows", token, WORKFLOW, 201);
-      } catch (IllegalStateException notYet) {
-        Thread.sleep(500);
-      }
-    }
-    if (created == null) {
-      throw new IllegalStateException("the workflow could not be created");
-    }
+    BenchHttp.Setup setup = BenchHttp.signUpWithWorkflow(http, base, WORKFLOW);
+    String token = setup.token();
+    String workspace = setup.workspace();
+    String created = setup.workflow();
     String workflowId = BenchHttp.field(created, "id");
     BenchHttp.send(http, "POST", base + "/api/v1/workflows/" + workflowId + "/activate", token, "", 200);
     String url = base + "/webhook/" + workspace + "/bench-quote";
@@ -78,7 +66,6 @@ public class WebhookBench {
       }
       Thread.sleep(200);
     }
-    Thread.sleep(1500); // registration caches of other paths expire
 
     System.out.printf("webhook → Set → Respond to Webhook through %s%n  machine: %d cores, %s%n",
         base, Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " "

@@ -409,6 +409,16 @@ class WebhookIngressTest {
         .post(hook.url());
   }
 
+  /** POST /api/v1/webhooks/signing-secrets for node "hook" of {@code workflowId}. */
+  static Response createSecret(String token, Object workflowId) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/json")
+        .body("{\"workflowId\":\"" + workflowId + "\",\"nodeId\":\"hook\"}")
+        .post("/api/v1/webhooks/signing-secrets");
+  }
+
   @Test
   void aSignedWebhookRunsOnlyFreshCallsSignedWithItsCurrentSecret() throws Exception {
     Listener hook = activate("POST", "signed", ",\"signature\":\"hmac-sha256\"");
@@ -424,29 +434,10 @@ class WebhookIngressTest {
     signed(hook, "whsec_guess", now, "{}").then().statusCode(401);
 
     String editor = TestIssuer.get().token(UUID.randomUUID(), hook.workspace(), Roles.EDITOR);
-    given()
-        .auth()
-        .oauth2(token(hook.workspace()))
-        .contentType("application/json")
-        .body("{\"workflowId\":\"" + hook.workflowId() + "\",\"nodeId\":\"hook\"}")
-        .post("/api/v1/webhooks/signing-secrets")
-        .then()
-        .statusCode(403);
-    given()
-        .auth()
-        .oauth2(editor)
-        .contentType("application/json")
-        .body("{\"workflowId\":\"" + UUID.randomUUID() + "\",\"nodeId\":\"hook\"}")
-        .post("/api/v1/webhooks/signing-secrets")
-        .then()
-        .statusCode(404);
+    createSecret(token(hook.workspace()), hook.workflowId()).then().statusCode(403);
+    createSecret(editor, UUID.randomUUID()).then().statusCode(404);
     String secret =
-        given()
-            .auth()
-            .oauth2(editor)
-            .contentType("application/json")
-            .body("{\"workflowId\":\"" + hook.workflowId() + "\",\"nodeId\":\"hook\"}")
-            .post("/api/v1/webhooks/signing-secrets")
+        createSecret(editor, hook.workflowId())
             .then()
             .statusCode(201)
             .extract()
@@ -476,12 +467,7 @@ class WebhookIngressTest {
         .statusCode(401); // body changed
 
     String rotated =
-        given()
-            .auth()
-            .oauth2(editor)
-            .contentType("application/json")
-            .body("{\"workflowId\":\"" + hook.workflowId() + "\",\"nodeId\":\"hook\"}")
-            .post("/api/v1/webhooks/signing-secrets")
+        createSecret(editor, hook.workflowId())
             .then()
             .statusCode(201)
             .extract()

@@ -90,12 +90,17 @@ rotate-keys: ## With run-local up: rotate auth-service's token signing key (oper
 rotate-secrets: ## With run-local up: rewrap secret variables and credentials under the primary master key now
 	@deployments/local/rotate-secrets.sh
 
+BENCH_CLASSES := $(STACK_DIR)/target/bench-classes
+BENCH_CP = $(BENCH_CLASSES):$$(cat $(STACK_CP_FILE))
+
 bench: $(STACK_CP_FILE) ## With run-local up: benchmarks that print figures (deployments/bench)
 	@curl -sf localhost:8101/health/ready >/dev/null || { echo "Start the platform first: make run-local" >&2; exit 2; }
-	$(JAVA_HOME)/bin/java deployments/bench/LoginBench.java http://localhost:8000 $${BENCH_CONCURRENCY:-8} $${BENCH_SECONDS:-20}
-	$(JAVA_HOME)/bin/java deployments/bench/AuthenticatedRequestBench.java http://localhost:8000 $${BENCH_CONCURRENCY:-8} $${BENCH_SECONDS:-20}
-	$(JAVA_HOME)/bin/java -Dlogback.configurationFile=deployments/bench/logback.xml -cp "$$(cat $(STACK_CP_FILE))" deployments/bench/ExecutionBench.java http://localhost:8000 localhost:9092 $${BENCH_EXECUTIONS:-20000} $${BENCH_RATE:-500,1000} $${BENCH_SECONDS:-20}
-	$(JAVA_HOME)/bin/java deployments/bench/WebhookBench.java http://localhost:8000 $${BENCH_WEBHOOK_CONCURRENCY:-64} $${BENCH_WEBHOOK_RATE:-500,1000} $${BENCH_SECONDS:-20}
+	@# compiled together (they share BenchCpu and BenchHttp), so any JDK 21+ runs them
+	@rm -rf $(BENCH_CLASSES) && $(JAVA_HOME)/bin/javac -nowarn -d $(BENCH_CLASSES) -cp "$$(cat $(STACK_CP_FILE))" deployments/bench/*.java
+	$(JAVA_HOME)/bin/java -cp "$(BENCH_CP)" LoginBench http://localhost:8000 $${BENCH_CONCURRENCY:-8} $${BENCH_SECONDS:-20}
+	$(JAVA_HOME)/bin/java -cp "$(BENCH_CP)" AuthenticatedRequestBench http://localhost:8000 $${BENCH_CONCURRENCY:-8} $${BENCH_SECONDS:-20}
+	$(JAVA_HOME)/bin/java -Dlogback.configurationFile=deployments/bench/logback.xml -cp "$(BENCH_CP)" ExecutionBench http://localhost:8000 localhost:9092 $${BENCH_EXECUTIONS:-20000} $${BENCH_RATE:-500,1000} $${BENCH_SECONDS:-20}
+	$(JAVA_HOME)/bin/java -cp "$(BENCH_CP)" WebhookBench http://localhost:8000 $${BENCH_WEBHOOK_CONCURRENCY:-64} $${BENCH_WEBHOOK_RATE:-500,1000} $${BENCH_SECONDS:-20}
 
 logs: $(STACK_CP_FILE) ## Follow the logs of everything started locally (Ctrl-C to stop)
 	@$(STACK) logs

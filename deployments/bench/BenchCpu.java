@@ -1,6 +1,6 @@
 // CPU accounting shared by the benchmarks (deployments/bench): per process of the local stack, and
-// the whole machine from /proc/stat. Compiled with the benchmark that uses it (java's multi-file
-// source launcher finds it beside the launched file).
+// the whole machine from /proc/stat. make bench compiles deployments/bench together; on JDK 22+
+// java's multi-file source launcher also finds it beside a launched benchmark.
 
 import java.nio.file.Files;
 import java.nio.file.Path;

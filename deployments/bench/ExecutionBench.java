@@ -5,7 +5,8 @@
 // when its "succeeded" status event arrives on execution.events — published through the outbox,
 // so only after the execution and its node runs were committed to PostgreSQL.
 //
-// Run (make bench does): java -cp "$(cat libs/local-stack/target/classpath.txt)" \
+// Run: make bench (compiles deployments/bench together), or on JDK 22+ directly:
+//   java -cp "$(cat libs/local-stack/target/classpath.txt)" \
 //   deployments/bench/ExecutionBench.java [baseUrl] [kafka] [executions] [rates/s, e.g. 500,1000] [seconds]
 // Prints figures; asserts nothing.
 

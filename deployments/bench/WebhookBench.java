@@ -6,7 +6,8 @@
 // throughput) and open-loop phases at fixed rates (latency measured from each call's scheduled
 // time, so a stall is not hidden), CPU per execution per process, and reads executions back.
 // Run: java deployments/bench/WebhookBench.java [baseUrl] [concurrency] [rates, e.g. 500,1000] [seconds]
-// (BenchCpu.java beside it is compiled along). Prints figures; asserts nothing.
+// (JDK 22+ compiles BenchCpu.java and BenchHttp.java beside it along; make bench compiles them
+// together for any JDK 21+). Prints figures; asserts nothing.
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -29,6 +29,8 @@ final class LocalSecrets {
           "LINKFLOW_AUTH_CLIENT_EXECUTOR_SECRET", 32,
           "LINKFLOW_AUTH_CLIENT_OPERATOR_SECRET", 32,
           "LINKFLOW_AUTH_CLIENT_EXECUTION_SECRET", 32,
+          "LINKFLOW_AUTH_CLIENT_WEBHOOK_SECRET", 32,
+          "LINKFLOW_AUTH_CLIENT_SCHEDULE_SECRET", 32,
           // envelope-encryption master keys, as <id>:<base64> (libs/security EnvelopeCipher)
           "LINKFLOW_VARIABLE_MASTER_KEYS", 32,
           "LINKFLOW_CREDENTIAL_MASTER_KEYS", 32,

@@ -45,6 +45,18 @@ public final class Scopes {
    */
   public static final String VARIABLE_VALUES_READ = "variable-values:read";
 
+  /**
+   * Internal: run a platform housekeeping job now (schedule-service, which times them: retention,
+   * stale work, usage rollups).
+   */
+  public static final String HOUSEKEEPING_RUN = "housekeeping:run";
+
+  /**
+   * Internal: read the hourly usage rollups of execution-service (billing and analytics, and the
+   * operator client). {@link #HOUSEKEEPING_RUN} reads them too.
+   */
+  public static final String USAGE_READ = "usage:read";
+
   /** The public-API areas an API key can be scoped to. */
   public static final List<String> AREAS =
       List.of(
@@ -71,7 +83,9 @@ public final class Scopes {
           SIGNING_KEYS_ROTATE,
           SECRETS_REWRAP,
           WORKFLOW_VERSIONS_READ,
-          VARIABLE_VALUES_READ);
+          VARIABLE_VALUES_READ,
+          HOUSEKEEPING_RUN,
+          USAGE_READ);
 
   private Scopes() {}
 

@@ -920,7 +920,9 @@ public class Executions {
    * responseNode}; null when nobody waits (not started by a webhook, or answered at once).
    */
   private static String responseMode(ExecutionRow row, Graph graph) {
-    if (graph == null || row.triggerNodeId() == null || !"webhook".equals(row.mode())) {
+    if (graph == null
+        || row.triggerNodeId() == null
+        || !("webhook".equals(row.mode()) || "test".equals(row.mode()))) {
       return null;
     }
     Graph.NodeDef trigger = graph.node(row.triggerNodeId());

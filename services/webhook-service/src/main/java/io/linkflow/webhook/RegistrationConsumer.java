@@ -107,12 +107,8 @@ public class RegistrationConsumer {
       if (!WEBHOOK_TYPE.equals(trigger.type())) {
         continue;
       }
-      JsonNode p;
-      try {
-        p = mapper.readTree(trigger.parameters() == null ? "{}" : trigger.parameters());
-      } catch (java.io.IOException e) {
-        throw new IllegalArgumentException("webhook parameters are not JSON", e);
-      }
+      JsonNode p = json(trigger.parameters(), "parameters");
+      String auth = p.path("auth").asText("none");
       hooks.add(
           new Webhook(
               workspaceId,
@@ -123,14 +119,41 @@ public class RegistrationConsumer {
               trigger.nodeId(),
               p.path("responseMode").asText("immediately"),
               p.path("responseCode").asInt(202),
-              p.path("auth").asText("none"),
+              auth,
               p.path("signature").asText("none"),
               p.path("rateLimitPerMinute").isIntegralNumber()
                   ? p.path("rateLimitPerMinute").asInt()
                   : null,
+              callerCredential(auth, json(trigger.credentials(), "credentials")),
               now));
     }
     return hooks;
+  }
+
+  /**
+   * The credential a trigger checks callers against: the httpBasicAuth reference for {@code auth:
+   * basic}, the httpHeaderAuth one for {@code header}; null otherwise or when the reference is
+   * missing (the ingress then refuses every call: fail closed).
+   */
+  static UUID callerCredential(String auth, JsonNode credentials) {
+    String type = CallerAuth.credentialType(auth);
+    if (type == null) {
+      return null;
+    }
+    String id = credentials.path(type).path("id").asText("");
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private JsonNode json(String text, String what) {
+    try {
+      return mapper.readTree(text == null ? "{}" : text);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("webhook " + what + " are not JSON", e);
+    }
   }
 
   /** A path as it is matched: without leading or trailing slashes. */

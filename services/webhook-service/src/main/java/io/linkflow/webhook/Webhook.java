@@ -12,6 +12,8 @@ import java.util.UUID;
  * @param auth how callers authenticate: {@code none}, {@code basic} or {@code header}
  * @param signature {@code none} or {@code hmac-sha256}
  * @param rateLimitPerMinute calls allowed a minute, or null for no limit
+ * @param credentialId the credential callers are checked against ({@code auth} basic: an
+ *     httpBasicAuth credential, header: an httpHeaderAuth one); null with {@code auth: none}
  */
 public record Webhook(
     UUID workspaceId,
@@ -25,4 +27,5 @@ public record Webhook(
     String auth,
     String signature,
     Integer rateLimitPerMinute,
+    UUID credentialId,
     Instant registeredAt) {}

@@ -48,12 +48,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 /**
- * Production webhook URLs: {@code METHOD /webhook/{workspaceId}/{path}}. A request to a registered
- * webhook becomes one item ({@code method, path, headers, query, body}) of an {@code
- * execution.requested} on webhook.events, answered once Kafka has it. Public: the workflow decides
- * who may call (the trigger's {@code auth}).
+ * Webhook URLs: production {@code METHOD /webhook/{workspaceId}/{path}} (active workflows) and test
+ * {@code METHOD /webhook-test/{workspaceId}/{path}} (a workflow's latest saved version, for one
+ * call within the test window; executions with mode {@code test}). A request becomes one item
+ * ({@code method, path, headers, query, body}) of an {@code execution.requested} on webhook.events,
+ * answered once Kafka has it. Public: the workflow decides who may call (the trigger's {@code
+ * auth}, {@code signature}).
  */
-@Path("/webhook")
+@Path("/{kind: webhook(?:-test)?}")
 @PermitAll
 @Tag(name = "webhooks", description = "Incoming webhook calls")
 public class WebhookIngress {
@@ -75,6 +77,8 @@ public class WebhookIngress {
   private final Duration responseTimeout;
   private final SigningSecrets signingSecrets;
   private final Duration replayWindow;
+  private final TestListeners testListeners;
+  private final CallerAuth callerAuth;
 
   /** The signature header of signed webhooks. */
   static final String SIGNATURE_HEADER = "X-LinkFlow-Signature";
@@ -87,12 +91,16 @@ public class WebhookIngress {
       MeterRegistry meters,
       Responses responses,
       SigningSecrets signingSecrets,
+      TestListeners testListeners,
+      CallerAuth callerAuth,
       @ConfigProperty(name = "linkflow.webhook.replay-window", defaultValue = "5m")
           Duration replayWindow,
       @ConfigProperty(name = "linkflow.webhook.idempotency-ttl", defaultValue = "24h")
           Duration idempotencyTtl,
       @ConfigProperty(name = "linkflow.webhook.response-timeout", defaultValue = "30s")
           Duration responseTimeout) {
+    this.testListeners = testListeners;
+    this.callerAuth = callerAuth;
     this.responses = responses;
     this.responseTimeout = responseTimeout;
     this.signingSecrets = signingSecrets;
@@ -110,33 +118,36 @@ public class WebhookIngress {
   @Path("{workspaceId}/{path: .+}")
   @Operation(summary = "Call a webhook with GET")
   public Uni<Response> get(
+      @PathParam("kind") String kind,
       @PathParam("workspaceId") String ws,
       @PathParam("path") String path,
       @Context HttpHeaders headers,
       @Context UriInfo uri) {
-    return handle("GET", ws, path, headers, uri, new byte[0]);
+    return handle("GET", kind, ws, path, headers, uri, new byte[0]);
   }
 
   @HEAD
   @Path("{workspaceId}/{path: .+}")
   @Operation(summary = "Call a webhook with HEAD")
   public Uni<Response> head(
+      @PathParam("kind") String kind,
       @PathParam("workspaceId") String ws,
       @PathParam("path") String path,
       @Context HttpHeaders headers,
       @Context UriInfo uri) {
-    return handle("HEAD", ws, path, headers, uri, new byte[0]);
+    return handle("HEAD", kind, ws, path, headers, uri, new byte[0]);
   }
 
   @DELETE
   @Path("{workspaceId}/{path: .+}")
   @Operation(summary = "Call a webhook with DELETE")
   public Uni<Response> delete(
+      @PathParam("kind") String kind,
       @PathParam("workspaceId") String ws,
       @PathParam("path") String path,
       @Context HttpHeaders headers,
       @Context UriInfo uri) {
-    return handle("DELETE", ws, path, headers, uri, new byte[0]);
+    return handle("DELETE", kind, ws, path, headers, uri, new byte[0]);
   }
 
   @POST
@@ -150,12 +161,13 @@ public class WebhookIngress {
   @APIResponse(responseCode = "413", description = "The body is larger than the limit")
   @APIResponse(responseCode = "503", description = "The request could not be stored; try again")
   public Uni<Response> post(
+      @PathParam("kind") String kind,
       @PathParam("workspaceId") String ws,
       @PathParam("path") String path,
       @Context HttpHeaders headers,
       @Context UriInfo uri,
       byte[] body) {
-    return handle("POST", ws, path, headers, uri, body);
+    return handle("POST", kind, ws, path, headers, uri, body);
   }
 
   @PUT
@@ -163,12 +175,13 @@ public class WebhookIngress {
   @Consumes(MediaType.WILDCARD)
   @Operation(summary = "Call a webhook with PUT")
   public Uni<Response> put(
+      @PathParam("kind") String kind,
       @PathParam("workspaceId") String ws,
       @PathParam("path") String path,
       @Context HttpHeaders headers,
       @Context UriInfo uri,
       byte[] body) {
-    return handle("PUT", ws, path, headers, uri, body);
+    return handle("PUT", kind, ws, path, headers, uri, body);
   }
 
   @PATCH
@@ -176,16 +189,18 @@ public class WebhookIngress {
   @Consumes(MediaType.WILDCARD)
   @Operation(summary = "Call a webhook with PATCH")
   public Uni<Response> patch(
+      @PathParam("kind") String kind,
       @PathParam("workspaceId") String ws,
       @PathParam("path") String path,
       @Context HttpHeaders headers,
       @Context UriInfo uri,
       byte[] body) {
-    return handle("PATCH", ws, path, headers, uri, body);
+    return handle("PATCH", kind, ws, path, headers, uri, body);
   }
 
   private Uni<Response> handle(
       String method,
+      String kind,
       String workspaceText,
       String rawPath,
       HttpHeaders headers,
@@ -193,26 +208,22 @@ public class WebhookIngress {
       byte[] body) {
     UUID workspace = workspaceOf(workspaceText);
     String path = RegistrationConsumer.normalize(rawPath);
-    return registrations
-        .find(workspace, path)
+    boolean test = "webhook-test".equals(kind);
+    return (test ? testListeners.find(workspace, path) : registrations.find(workspace, path))
         .flatMap(
             hooks -> {
-              Webhook hook = select(hooks, method, path);
-              if (!"none".equals(hook.auth())) {
-                // fail closed: a webhook that asks for caller authentication is never open
-                count("refused");
-                throw new ProblemException(
-                    503,
-                    "This webhook requires caller authentication ("
-                        + hook.auth()
-                        + "), which this version of LinkFlow cannot check yet; the request was"
-                        + " not accepted.");
-              }
+              Webhook hook = select(hooks, method, path, test);
               UUID executionId = UUID.randomUUID();
-              ObjectNode item = item(method, path, headers, uri, body);
               String key = headers.getHeaderString("Idempotency-Key");
-              return verifySignature(hook, headers, body)
+              ObjectNode[] item = new ObjectNode[1];
+              return callerAuth
+                  .check(hook, headers)
+                  .invoke(
+                      credentialHeader ->
+                          item[0] = item(method, path, headers, uri, body, credentialHeader))
+                  .chain(() -> verifySignature(hook, headers, body))
                   .chain(() -> withinRateLimit(hook))
+                  .chain(() -> test ? takeTestListener(hook) : Uni.createFrom().voidItem())
                   .chain(() -> claim(hook, key, executionId))
                   .flatMap(
                       existing -> {
@@ -223,7 +234,7 @@ public class WebhookIngress {
                         boolean waits = waits(hook);
                         java.util.concurrent.CompletableFuture<WebhookResponseV1> answer =
                             waits ? responses.register(executionId) : null;
-                        return publish(hook, executionId, item)
+                        return publish(hook, executionId, item[0], test ? "test" : "webhook")
                             .onFailure()
                             .invoke(() -> responses.forget(executionId))
                             .onFailure()
@@ -271,10 +282,17 @@ public class WebhookIngress {
     }
   }
 
-  private Webhook select(List<Webhook> hooks, String method, String path) {
+  private Webhook select(List<Webhook> hooks, String method, String path, boolean test) {
     if (hooks.isEmpty()) {
       count("not_found");
-      throw new ProblemException(404, "No webhook is registered on this URL.");
+      throw new ProblemException(
+          404,
+          test
+              ? "No test webhook is listening on this URL. Ask for a test event first (POST"
+                  + " /api/v1/webhooks/test): the URL then listens for one call, for "
+                  + testListeners.window().toSeconds()
+                  + " seconds."
+              : "No webhook is registered on this URL.");
     }
     for (Webhook h : hooks) {
       if (h.method().equals(method)) {
@@ -287,6 +305,23 @@ public class WebhookIngress {
     throw new ProblemException(
             405, "The webhook " + path + " listens on " + String.join(", ", allowed) + " only.")
         .withHeader("Allow", String.join(", ", allowed));
+  }
+
+  /** A test URL answers one call per listen: the first call that gets here takes it. */
+  private Uni<Void> takeTestListener(Webhook hook) {
+    return testListeners
+        .take(hook)
+        .map(
+            taken -> {
+              if (!taken) {
+                count("not_found");
+                throw new ProblemException(
+                    404,
+                    "The test webhook on this URL already received its call; ask for another test"
+                        + " event.");
+              }
+              return null;
+            });
   }
 
   /**
@@ -475,7 +510,7 @@ public class WebhookIngress {
         + key;
   }
 
-  private Uni<Void> publish(Webhook hook, UUID executionId, ObjectNode item) {
+  private Uni<Void> publish(Webhook hook, UUID executionId, ObjectNode item, String mode) {
     EventEnvelope event =
         EventCodec.envelope(
             EventTypes.EXECUTION_REQUESTED_V1,
@@ -486,7 +521,7 @@ public class WebhookIngress {
                 executionId,
                 hook.workflowId(),
                 hook.versionId(),
-                "webhook",
+                mode,
                 JsonNodeFactory.instance.arrayNode().add(item).toString(),
                 hook.nodeId(),
                 null,
@@ -544,9 +579,17 @@ public class WebhookIngress {
     return response.build();
   }
 
-  /** The item the workflow starts with. */
+  /**
+   * The item the workflow starts with; credentials ({@link #WITHHELD_HEADERS} and the header an
+   * {@code auth: header} webhook checks) stay out of it.
+   */
   private ObjectNode item(
-      String method, String path, HttpHeaders headers, UriInfo uri, byte[] body) {
+      String method,
+      String path,
+      HttpHeaders headers,
+      UriInfo uri,
+      byte[] body,
+      String credentialHeader) {
     ObjectNode item = JsonNodeFactory.instance.objectNode();
     item.put("method", method);
     item.put("path", path);
@@ -556,7 +599,7 @@ public class WebhookIngress {
         .forEach(
             (name, values) -> {
               String lower = name.toLowerCase(Locale.ROOT);
-              if (!WITHHELD_HEADERS.contains(lower)) {
+              if (!WITHHELD_HEADERS.contains(lower) && !lower.equals(credentialHeader)) {
                 h.put(lower, String.join(", ", values));
               }
             });

@@ -17,7 +17,7 @@ public class WebhookRepository {
 
   static final String COLUMNS =
       "workspace_id, method, path, workflow_id, version_id, node_id, response_mode,"
-          + " response_code, auth, signature, rate_limit_per_minute, registered_at";
+          + " response_code, auth, signature, rate_limit_per_minute, credential_id, registered_at";
 
   /** Replaces the webhooks of {@code workflowId} with {@code hooks} (its newly active version). */
   public Uni<Void> replace(SqlClient tx, UUID workflowId, List<Webhook> hooks) {
@@ -41,6 +41,7 @@ public class WebhookRepository {
                 h.auth(),
                 h.signature(),
                 h.rateLimitPerMinute(),
+                h.credentialId(),
                 h.registeredAt().atOffset(ZoneOffset.UTC)
               }));
     }
@@ -51,13 +52,14 @@ public class WebhookRepository {
             tx.preparedQuery(
                     "INSERT INTO webhook ("
                         + COLUMNS
-                        + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                        + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
                         + " ON CONFLICT (workspace_id, path, method) DO UPDATE SET"
                         + " workflow_id = EXCLUDED.workflow_id, version_id = EXCLUDED.version_id,"
                         + " node_id = EXCLUDED.node_id, response_mode = EXCLUDED.response_mode,"
                         + " response_code = EXCLUDED.response_code, auth = EXCLUDED.auth,"
                         + " signature = EXCLUDED.signature,"
                         + " rate_limit_per_minute = EXCLUDED.rate_limit_per_minute,"
+                        + " credential_id = EXCLUDED.credential_id,"
                         + " registered_at = EXCLUDED.registered_at")
                 .executeBatch(rows));
   }
@@ -101,6 +103,7 @@ public class WebhookRepository {
               r.getString("auth"),
               r.getString("signature"),
               r.getInteger("rate_limit_per_minute"),
+              r.getUUID("credential_id"),
               r.getOffsetDateTime("registered_at").toInstant()));
     }
     return out;

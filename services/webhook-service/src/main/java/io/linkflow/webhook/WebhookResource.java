@@ -39,6 +39,19 @@ public class WebhookResource {
   /** The list: every webhook of the workspace (one per active Webhook trigger). */
   public record WebhookList(List<WebhookView> items) {}
 
+  /** Which workflow's test URLs to open. */
+  public record TestRequest(UUID workflowId) {}
+
+  /** One test URL now listening. */
+  public record TestUrl(String method, String path, String url, String nodeId) {}
+
+  /**
+   * The test URLs of a workflow's latest saved version, each listening for one call until {@code
+   * listeningUntil}.
+   */
+  public record TestListening(
+      UUID workflowId, UUID versionId, Instant listeningUntil, List<TestUrl> webhooks) {}
+
   /** Which webhook a signing secret is for. */
   public record SecretRequest(UUID workflowId, String nodeId) {}
 
@@ -46,13 +59,106 @@ public class WebhookResource {
   private final WebhookRepository webhooks;
   private final TenantContext tenant;
   private final SigningSecrets secrets;
+  private final TestListeners testListeners;
+  private final WorkflowReader workflows;
+  private final RegistrationConsumer registrations;
 
   public WebhookResource(
-      Pool pool, WebhookRepository webhooks, TenantContext tenant, SigningSecrets secrets) {
+      Pool pool,
+      WebhookRepository webhooks,
+      TenantContext tenant,
+      SigningSecrets secrets,
+      TestListeners testListeners,
+      WorkflowReader workflows,
+      RegistrationConsumer registrations) {
     this.pool = pool;
     this.webhooks = webhooks;
     this.tenant = tenant;
     this.secrets = secrets;
+    this.testListeners = testListeners;
+    this.workflows = workflows;
+    this.registrations = registrations;
+  }
+
+  @jakarta.ws.rs.POST
+  @Path("test")
+  @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary =
+          "Listen for a test event: the Webhook triggers of the workflow's latest saved version"
+              + " (active or not) listen on /webhook-test/{workspaceId}/{path} for one call each,"
+              + " for 120 s; those executions run that version with mode test")
+  @APIResponse(
+      responseCode = "200",
+      description =
+          "{workflowId, versionId, listeningUntil, webhooks: [{method, path, url, nodeId}]}")
+  @APIResponse(responseCode = "400", description = "workflowId missing")
+  @APIResponse(responseCode = "401", description = "No valid token")
+  @APIResponse(responseCode = "403", description = "Below editor")
+  @APIResponse(responseCode = "404", description = "No such workflow in this workspace")
+  @APIResponse(responseCode = "422", description = "The workflow has no enabled Webhook trigger")
+  @APIResponse(responseCode = "503", description = "workflow-service unreachable; try again")
+  public Uni<TestListening> listenForTest(
+      TestRequest body,
+      @jakarta.ws.rs.HeaderParam("Authorization") String authorization,
+      @jakarta.ws.rs.HeaderParam("X-API-Key") String apiKey) {
+    UUID workspace = tenant.requireWorkspace();
+    tenant.requireRole(Roles.EDITOR);
+    TestRequest request = io.linkflow.common.error.ProblemException.requireBody(body);
+    if (request.workflowId() == null) {
+      throw new io.linkflow.common.error.ProblemException(
+          400, "workflowId names the workflow to listen for a test event for.");
+    }
+    return workflows
+        .read(request.workflowId(), authorization, apiKey)
+        .flatMap(
+            workflow -> {
+              List<Webhook> hooks = registrations.webhooksOf(workspace, latestVersion(workflow));
+              if (hooks.isEmpty()) {
+                throw new io.linkflow.common.error.ProblemException(
+                    422,
+                    "The workflow has no enabled Webhook trigger to listen with; add one and save.");
+              }
+              return testListeners
+                  .listen(hooks)
+                  .map(
+                      until ->
+                          new TestListening(
+                              request.workflowId(),
+                              hooks.get(0).versionId(),
+                              until,
+                              hooks.stream()
+                                  .map(
+                                      h ->
+                                          new TestUrl(
+                                              h.method(),
+                                              h.path(),
+                                              "/webhook-test/" + workspace + "/" + h.path(),
+                                              h.nodeId()))
+                                  .toList()));
+            });
+  }
+
+  /** The latest saved version of a workflow, as the trigger services see an activated one. */
+  private static io.linkflow.events.payload.WorkflowActivatedV1 latestVersion(
+      com.fasterxml.jackson.databind.JsonNode workflow) {
+    List<io.linkflow.events.payload.WorkflowActivatedV1.Trigger> triggers =
+        new java.util.ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode node : workflow.path("nodes")) {
+      if (node.path("disabled").asBoolean(false)) {
+        continue;
+      }
+      triggers.add(
+          new io.linkflow.events.payload.WorkflowActivatedV1.Trigger(
+              node.path("id").asText(),
+              node.path("type").asText(),
+              node.has("parameters") ? node.path("parameters").toString() : "{}",
+              node.has("credentials") ? node.path("credentials").toString() : null));
+    }
+    return new io.linkflow.events.payload.WorkflowActivatedV1(
+        UUID.fromString(workflow.path("id").asText()),
+        UUID.fromString(workflow.path("versionId").asText()),
+        triggers);
   }
 
   @jakarta.ws.rs.POST

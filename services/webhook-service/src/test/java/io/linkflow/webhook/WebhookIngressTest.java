@@ -61,6 +61,11 @@ class WebhookIngressTest {
   }
 
   static Listener activate(String method, String path, String extraParameters) {
+    return activate(method, path, extraParameters, null);
+  }
+
+  /** As above, the trigger naming {@code credentials} (JSON text) as a workflow node does. */
+  static Listener activate(String method, String path, String extraParameters, String credentials) {
     UUID workspace = UUID.randomUUID();
     UUID workflowId = UUID.randomUUID();
     UUID versionId = UUID.randomUUID();
@@ -76,7 +81,8 @@ class WebhookIngressTest {
                 workflowId,
                 versionId,
                 List.of(
-                    new WorkflowActivatedV1.Trigger("hook", "linkflow.webhookTrigger", parameters),
+                    new WorkflowActivatedV1.Trigger(
+                        "hook", "linkflow.webhookTrigger", parameters, credentials),
                     new WorkflowActivatedV1.Trigger(
                         "cron", "linkflow.scheduleTrigger", "{\"cron\":\"* * * * *\"}")))));
     Listener listener = new Listener(workspace, workflowId, versionId, path);
@@ -351,23 +357,34 @@ class WebhookIngressTest {
         .body("items", hasSize(0));
   }
 
-  @Test
-  void aWebhookThatAsksForCallerAuthenticationIsNeverOpen() {
-    Listener hook = activate("POST", "guarded", ",\"auth\":\"basic\"");
-    given()
-        .auth()
-        .preemptive()
-        .basic("user", "secret")
-        .contentType("application/json")
-        .body("{}")
-        .post(hook.url())
-        .then()
-        .statusCode(503)
-        .contentType("application/problem+json");
+  /** A credential of credential-service's fake, named by a trigger; its id. */
+  static UUID credential(String type, String data) {
+    UUID id = UUID.randomUUID();
+    FakeWorkflowAndCredentialApi.get()
+        .credentials
+        .put(
+            id.toString(),
+            "{\"id\":\""
+                + id
+                + "\",\"type\":\""
+                + type
+                + "\",\"name\":\"c\",\"data\":"
+                + data
+                + "}");
+    TestIssuer.get().registerClient("webhook", "test-webhook-secret", "credentials:decrypt");
+    return id;
+  }
+
+  static String credentialRef(String type, UUID id) {
+    return "{\"" + type + "\":{\"id\":\"" + id + "\",\"name\":\"c\"}}";
+  }
+
+  /** Whether any request to run {@code workflowId} arrived within a second. */
+  static void assertNothingStarted(UUID workflowId) {
     assertThat(requests.poll(Duration.ofSeconds(1)))
         .noneMatch(
             r ->
-                hook.workflowId()
+                workflowId
                     .toString()
                     .equals(
                         EventCodec.read(
@@ -375,6 +392,305 @@ class WebhookIngressTest {
                                 CloudEventHeaders.fromHeaders(r.headers(), r.value()).data())
                             .workflowId()
                             .toString()));
+  }
+
+  /** A saved (not active) workflow with a Webhook trigger, readable with {@code token}. */
+  static UUID savedWorkflow(String token, String path, UUID versionId) {
+    UUID workflowId = UUID.randomUUID();
+    FakeWorkflowAndCredentialApi.get()
+        .workflows
+        .put(
+            workflowId.toString(),
+            new String[] {
+              token,
+              "{\"id\":\""
+                  + workflowId
+                  + "\",\"versionId\":\""
+                  + versionId
+                  + "\",\"active\":false,\"nodes\":["
+                  + "{\"id\":\"hook\",\"type\":\"linkflow.webhookTrigger\",\"parameters\":"
+                  + "{\"path\":\""
+                  + path
+                  + "\",\"method\":\"POST\"}},"
+                  + "{\"id\":\"off\",\"type\":\"linkflow.webhookTrigger\",\"disabled\":true,"
+                  + "\"parameters\":{\"path\":\"disabled-one\",\"method\":\"POST\"}},"
+                  + "{\"id\":\"set\",\"type\":\"linkflow.set\",\"parameters\":{}}]}"
+            });
+    return workflowId;
+  }
+
+  @Test
+  void aTestUrlListensForOneCallOfTheLatestSavedVersionAfterATestEventIsAskedFor()
+      throws Exception {
+    UUID workspace = UUID.randomUUID();
+    String editor = TestIssuer.get().token(UUID.randomUUID(), workspace, Roles.EDITOR);
+    UUID versionId = UUID.randomUUID();
+    UUID workflowId = savedWorkflow(editor, "try-me", versionId);
+    String testUrl = "/webhook-test/" + workspace + "/try-me";
+    given()
+        .contentType("application/json")
+        .body("{}")
+        .post(testUrl)
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+
+    long asked = System.currentTimeMillis();
+    given()
+        .auth()
+        .oauth2(editor)
+        .contentType("application/json")
+        .body("{\"workflowId\":\"" + workflowId + "\"}")
+        .post("/api/v1/webhooks/test")
+        .then()
+        .statusCode(200)
+        .body("workflowId", equalTo(workflowId.toString()))
+        .body("versionId", equalTo(versionId.toString()))
+        .body("webhooks", hasSize(1))
+        .body("webhooks[0].method", equalTo("POST"))
+        .body("webhooks[0].url", equalTo(testUrl))
+        .body("webhooks[0].nodeId", equalTo("hook"));
+
+    String id =
+        given()
+            .contentType("application/json")
+            .body("{\"probe\":true}")
+            .post(testUrl)
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("executionId");
+    ExecutionRequestedV1 request = requested(UUID.fromString(id));
+    assertThat(request.mode()).isEqualTo("test");
+    assertThat(request.workflowId()).isEqualTo(workflowId);
+    assertThat(request.versionId()).isEqualTo(versionId);
+    assertThat(request.triggerNodeId()).isEqualTo("hook");
+    assertThat(JSON.readTree(request.input()).get(0).path("body").path("probe").asBoolean())
+        .isTrue();
+
+    // one call per listen; the production URL of an inactive workflow never listened
+    given().contentType("application/json").body("{}").post(testUrl).then().statusCode(404);
+    given()
+        .contentType("application/json")
+        .body("{}")
+        .post("/webhook/" + workspace + "/try-me")
+        .then()
+        .statusCode(404);
+    assertThat(System.currentTimeMillis() - asked).isLessThan(4_000); // all within the window
+  }
+
+  @Test
+  void aTestUrlStopsListeningWhenItsWindowEnds() {
+    UUID workspace = UUID.randomUUID();
+    String editor = TestIssuer.get().token(UUID.randomUUID(), workspace, Roles.EDITOR);
+    UUID workflowId = savedWorkflow(editor, "expires", UUID.randomUUID());
+    String testUrl = "/webhook-test/" + workspace + "/expires";
+    String until =
+        given()
+            .auth()
+            .oauth2(editor)
+            .contentType("application/json")
+            .body("{\"workflowId\":\"" + workflowId + "\"}")
+            .post("/api/v1/webhooks/test")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("listeningUntil");
+    long asked = System.currentTimeMillis();
+    // while it listens, another method is 405 (the POST listener stays untouched); then 404
+    given().get(testUrl).then().statusCode(405).header("Allow", "POST");
+    long deadline = asked + 15_000;
+    int status = 405;
+    while (status == 405 && System.currentTimeMillis() < deadline) {
+      pause();
+      status = given().get(testUrl).statusCode();
+    }
+    long listened = System.currentTimeMillis() - asked;
+    assertThat(status).isEqualTo(404);
+    // the test profile's window is 4 s (120 s by default)
+    assertThat(listened).isBetween(3_000L, 8_000L);
+    assertThat(java.time.Instant.parse(until))
+        .isBetween(
+            java.time.Instant.ofEpochMilli(asked).plusSeconds(3),
+            java.time.Instant.ofEpochMilli(asked).plusSeconds(5));
+    assertNothingStarted(workflowId);
+  }
+
+  @Test
+  void askingForATestEventNeedsAnEditorAndAWorkflowWithAWebhookTheyCanSee() {
+    UUID workspace = UUID.randomUUID();
+    String editor = TestIssuer.get().token(UUID.randomUUID(), workspace, Roles.EDITOR);
+    String viewer = TestIssuer.get().token(UUID.randomUUID(), workspace, Roles.VIEWER);
+    UUID workflowId = savedWorkflow(editor, "guarded-test", UUID.randomUUID());
+    String body = "{\"workflowId\":\"" + workflowId + "\"}";
+    given()
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/webhooks/test")
+        .then()
+        .statusCode(401);
+    given()
+        .auth()
+        .oauth2(viewer)
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/webhooks/test")
+        .then()
+        .statusCode(403);
+    // another workspace's editor: workflow-service does not show them the workflow
+    given()
+        .auth()
+        .oauth2(TestIssuer.get().token(UUID.randomUUID(), UUID.randomUUID(), Roles.EDITOR))
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/webhooks/test")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+    given()
+        .auth()
+        .oauth2(editor)
+        .contentType("application/json")
+        .body("{}")
+        .post("/api/v1/webhooks/test")
+        .then()
+        .statusCode(400);
+    UUID noHook = UUID.randomUUID();
+    FakeWorkflowAndCredentialApi.get()
+        .workflows
+        .put(
+            noHook.toString(),
+            new String[] {
+              editor,
+              "{\"id\":\""
+                  + noHook
+                  + "\",\"versionId\":\""
+                  + UUID.randomUUID()
+                  + "\",\"nodes\":[{\"id\":\"m\",\"type\":\"linkflow.manualTrigger\"}]}"
+            });
+    given()
+        .auth()
+        .oauth2(editor)
+        .contentType("application/json")
+        .body("{\"workflowId\":\"" + noHook + "\"}")
+        .post("/api/v1/webhooks/test")
+        .then()
+        .statusCode(422);
+  }
+
+  @Test
+  void basicAuthLetsInOnlyCallersWithTheCredentialsUserAndPassword() throws Exception {
+    UUID partner = credential("httpBasicAuth", "{\"user\":\"partner\",\"password\":\"s3cret\"}");
+    Listener hook =
+        activate("POST", "guarded", ",\"auth\":\"basic\"", credentialRef("httpBasicAuth", partner));
+    int decrypts = FakeWorkflowAndCredentialApi.get().decrypts.get();
+    given()
+        .contentType("application/json")
+        .body("{}")
+        .post(hook.url())
+        .then()
+        .statusCode(401)
+        .contentType("application/problem+json")
+        .header("WWW-Authenticate", "Basic realm=\"LinkFlow webhook\"");
+    given()
+        .auth()
+        .preemptive()
+        .basic("partner", "wrong")
+        .contentType("application/json")
+        .body("{}")
+        .post(hook.url())
+        .then()
+        .statusCode(401)
+        .body("detail", equalTo("The credentials presented do not match."));
+    assertNothingStarted(hook.workflowId());
+    // every check read the credential (the cache is off in tests): nothing stale is trusted
+    assertThat(FakeWorkflowAndCredentialApi.get().decrypts.get() - decrypts).isEqualTo(2);
+
+    String id =
+        given()
+            .auth()
+            .preemptive()
+            .basic("partner", "s3cret")
+            .contentType("application/json")
+            .body("{\"n\":1}")
+            .post(hook.url())
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("executionId");
+    ExecutionRequestedV1 request = requested(UUID.fromString(id));
+    JsonNode item = JSON.readTree(request.input()).get(0);
+    assertThat(item.path("body").path("n").asInt()).isEqualTo(1);
+    assertThat(item.path("headers").has("authorization")).isFalse();
+  }
+
+  @Test
+  void headerAuthChecksTheNamedHeaderAndKeepsItOutOfTheData() throws Exception {
+    UUID key = credential("httpHeaderAuth", "{\"name\":\"X-Partner-Key\",\"value\":\"k-123\"}");
+    Listener hook =
+        activate("POST", "keyed", ",\"auth\":\"header\"", credentialRef("httpHeaderAuth", key));
+    given()
+        .contentType("application/json")
+        .body("{}")
+        .post(hook.url())
+        .then()
+        .statusCode(401)
+        .body("detail", equalTo("This webhook requires the x-partner-key header."));
+    given()
+        .header("X-Partner-Key", "k-124")
+        .contentType("application/json")
+        .body("{}")
+        .post(hook.url())
+        .then()
+        .statusCode(401);
+    assertNothingStarted(hook.workflowId());
+    String id =
+        given()
+            .header("X-Partner-Key", "k-123")
+            .header("X-Other", "kept")
+            .contentType("application/json")
+            .body("{}")
+            .post(hook.url())
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("executionId");
+    JsonNode headers = JSON.readTree(requested(UUID.fromString(id)).input()).get(0).path("headers");
+    assertThat(headers.has("x-partner-key")).isFalse();
+    assertThat(headers.path("x-other").asText()).isEqualTo("kept");
+  }
+
+  @Test
+  void aWebhookWhoseCallerCredentialCannotBeReadIsNeverOpen() {
+    // the trigger names a credential credential-service does not know (deleted since)
+    Listener missing =
+        activate(
+            "POST",
+            "guarded-missing",
+            ",\"auth\":\"basic\"",
+            credentialRef("httpBasicAuth", UUID.randomUUID()));
+    TestIssuer.get().registerClient("webhook", "test-webhook-secret", "credentials:decrypt");
+    given()
+        .auth()
+        .preemptive()
+        .basic("user", "secret")
+        .contentType("application/json")
+        .body("{}")
+        .post(missing.url())
+        .then()
+        .statusCode(503)
+        .contentType("application/problem+json");
+    // a trigger asking for auth without naming a credential
+    Listener unnamed = activate("POST", "guarded-unnamed", ",\"auth\":\"header\"");
+    given()
+        .header("X-API-Key", "anything")
+        .contentType("application/json")
+        .body("{}")
+        .post(unnamed.url())
+        .then()
+        .statusCode(503);
+    assertNothingStarted(missing.workflowId());
+    assertNothingStarted(unnamed.workflowId());
   }
 
   @Test

@@ -64,7 +64,15 @@ public class WorkflowEvents {
     List<WorkflowActivatedV1.Trigger> triggers =
         definition.nodes().stream()
             .filter(n -> !n.isDisabled() && isTrigger(n))
-            .map(n -> new WorkflowActivatedV1.Trigger(n.id(), n.type(), json(n.parameters())))
+            .map(
+                n ->
+                    new WorkflowActivatedV1.Trigger(
+                        n.id(),
+                        n.type(),
+                        json(n.parameters()),
+                        n.credentials() == null || n.credentials().isEmpty()
+                            ? null
+                            : json(n.credentials())))
             .toList();
     return outbox
         .append(

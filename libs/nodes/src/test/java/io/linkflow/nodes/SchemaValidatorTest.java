@@ -61,6 +61,42 @@ class SchemaValidatorTest {
   }
 
   @Test
+  void aScheduleTriggerHasEitherACronOrAnIntervalAndAKnownMissedFirePolicy() throws Exception {
+    NodeType schedule = catalog.nodeType("linkflow.scheduleTrigger", 1).orElseThrow();
+    JsonNode schema = schedule.parameters();
+    assertThat(SchemaValidator.validate(schema, json("{\"cron\":\"0 9 * * MON-FRI\"}"))).isEmpty();
+    assertThat(
+            SchemaValidator.validate(
+                schema,
+                json(
+                    "{\"cron\":\"*/5 * * * * *\",\"timezone\":\"Europe/Paris\","
+                        + "\"missedFirePolicy\":\"skip\"}")))
+        .isEmpty();
+    assertThat(SchemaValidator.validate(schema, json("{\"intervalSeconds\":90}"))).isEmpty();
+
+    List<Violation> both =
+        SchemaValidator.validate(schema, json("{\"cron\":\"* * * * *\",\"intervalSeconds\":5}"));
+    assertThat(both).isNotEmpty();
+    assertThat(SchemaValidator.validate(schema, json("{\"timezone\":\"UTC\"}"))).isNotEmpty();
+    assertThat(SchemaValidator.validate(schema, json("{\"intervalSeconds\":0}")))
+        .extracting(Violation::pointer)
+        .contains("/intervalSeconds");
+    assertThat(SchemaValidator.validate(schema, json("{\"intervalSeconds\":31536001}")))
+        .extracting(Violation::pointer)
+        .contains("/intervalSeconds");
+    assertThat(SchemaValidator.validate(schema, json("{\"intervalSeconds\":1.5}")))
+        .extracting(Violation::pointer)
+        .contains("/intervalSeconds");
+    assertThat(
+            SchemaValidator.validate(
+                schema, json("{\"cron\":\"* * * * *\",\"missedFirePolicy\":\"fireAll\"}")))
+        .extracting(Violation::pointer)
+        .contains("/missedFirePolicy");
+    assertThat(schema.at("/properties/missedFirePolicy/default").asText()).isEqualTo("fireOnce");
+    assertThat(schema.at("/properties/timezone/default").asText()).isEqualTo("UTC");
+  }
+
+  @Test
   void theCatalogAnswersTypeAndVersionLookups() {
     assertThat(catalog.versions("linkflow.httpRequest")).containsExactly(1);
     assertThat(catalog.versions("linkflow.nothing")).isEmpty();

@@ -6,16 +6,15 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
-import java.time.Instant;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * The timers of every execution, durable in {@code execution.wake_at}: retry delays, waits,
  * commands whose lease expired, execution deadlines and executions queued behind a concurrency
- * limit whose turn came. Any replica may sweep: each execution is handled under its row lock. Also
- * deletes executions older than the retention.
+ * limit whose turn came. Any replica may sweep: each execution is handled under its row lock.
+ * (Deleting old executions and re-queueing stale ones are housekeeping jobs that schedule-service
+ * times: {@code io.linkflow.execution.housekeeping}.)
  */
 @ApplicationScoped
 public class Sweeper {
@@ -26,20 +25,16 @@ public class Sweeper {
   private final ExecutionRepository repository;
   private final Executions executions;
   private final int batch;
-  private final Duration retention;
 
   public Sweeper(
       Pool pool,
       ExecutionRepository repository,
       Executions executions,
-      @ConfigProperty(name = "linkflow.execution.sweep-batch", defaultValue = "100") int batch,
-      @ConfigProperty(name = "linkflow.execution.retention", defaultValue = "30d")
-          Duration retention) {
+      @ConfigProperty(name = "linkflow.execution.sweep-batch", defaultValue = "100") int batch) {
     this.pool = pool;
     this.repository = repository;
     this.executions = executions;
     this.batch = batch;
-    this.retention = retention;
   }
 
   @Scheduled(
@@ -69,34 +64,6 @@ public class Sweeper {
             e -> {
               LOG.warnf("Sweep failed: %s", e.toString());
               return Uni.createFrom().voidItem();
-            });
-  }
-
-  /** Deletes executions (and their node runs) that finished longer ago than the retention. */
-  @Scheduled(
-      every = "${linkflow.execution.retention-sweep-interval:1h}",
-      delayed = "1m",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-  Uni<Void> purgeOld() {
-    return purge(Instant.now().minus(retention)).replaceWithVoid();
-  }
-
-  /** Deletes in batches of 1,000 every execution finished before {@code before}; the count. */
-  public Uni<Integer> purge(Instant before) {
-    return pool.withConnection(c -> repository.purge(c, before, 1000))
-        .flatMap(
-            deleted ->
-                deleted < 1000
-                    ? Uni.createFrom().item(deleted)
-                    : purge(before).map(more -> deleted + more))
-        .invoke(
-            deleted -> {
-              if (deleted > 0) {
-                LOG.infof(
-                    "Deleted %d executions finished before %s (retention %s)",
-                    deleted, before, retention);
-              }
             });
   }
 }

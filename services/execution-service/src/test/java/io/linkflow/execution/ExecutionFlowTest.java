@@ -718,8 +718,6 @@ class ExecutionFlowTest extends ExecutionTestSupport {
     assertThat(failed.at("/error/message").asText()).contains("does not exist");
   }
 
-  @jakarta.inject.Inject Sweeper sweeper;
-
   @Test
   void theDataSavingPolicyNoneKeepsStatusesButNoItems() {
     TestWorkflow wf = manualSetIf();
@@ -752,18 +750,5 @@ class ExecutionFlowTest extends ExecutionTestSupport {
     assertThat(failed.at("/error/message").asText())
         .contains("execution's data is")
         .contains("more than the 2.0 MiB limit");
-  }
-
-  @Test
-  void retentionDeletesFinishedExecutionsWithTheirNodeRuns() {
-    UUID id = trigger(manualSetIf(), "[{\"price\":1,\"qty\":1}]");
-    awaitStatus(id, "succeeded");
-    UUID running = trigger(manualHttpSet(), "[{\"id\":1}]");
-    runNode(commands, running);
-    int deleted =
-        sweeper.purge(Instant.now().plusSeconds(1)).await().atMost(Duration.ofSeconds(30));
-    assertThat(deleted).isGreaterThanOrEqualTo(1);
-    given().auth().oauth2(editor()).get("/api/v1/executions/" + id).then().statusCode(404);
-    given().auth().oauth2(editor()).get("/api/v1/executions/" + running).then().statusCode(200);
   }
 }

@@ -371,15 +371,6 @@ public class ExecutionRepository {
         .map(r -> r.rowCount() == 1);
   }
 
-  /** Deletes up to {@code limit} executions that finished before {@code before}. */
-  public Uni<Integer> purge(SqlClient c, Instant before, int limit) {
-    return c.preparedQuery(
-            "DELETE FROM execution WHERE id IN (SELECT id FROM execution WHERE finished_at < $1"
-                + " LIMIT $2)")
-        .execute(Tuple.of(odt(before), limit))
-        .map(RowSet::rowCount);
-  }
-
   private static Optional<ExecutionRow> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next()));
   }

@@ -130,7 +130,7 @@ public final class Orchestrator {
       Run run, UUID nodeRunId, int attempt, NodeOutcome outcome, Instant startedAt) {
     Step step = run.state().active.get(nodeRunId);
     if (step == null || !ExecState.DISPATCHED.equals(step.kind) || step.attempt != attempt) {
-      return new Effects();
+      return unchanged(run);
     }
     Effects fx = changed();
     run.state().active.remove(nodeRunId);
@@ -219,9 +219,7 @@ public final class Orchestrator {
       }
     }
     if (!fx.changed) {
-      fx.wakeAt = wakeAt(run);
-      fx.status = status(run);
-      return fx;
+      return unchanged(run);
     }
     return advance(run, fx);
   }
@@ -240,7 +238,7 @@ public final class Orchestrator {
         || step.children == null
         || !step.children.contains(childExecutionId)
         || (step.childOutputs != null && step.childOutputs.containsKey(childExecutionId))) {
-      return new Effects();
+      return unchanged(run);
     }
     Effects fx = changed();
     NodeDef node = run.graph().node(step.nodeId);
@@ -751,6 +749,17 @@ public final class Orchestrator {
         graph.settings().timezone(),
         state.loops.get(node.id()),
         state.now);
+  }
+
+  /**
+   * Nothing to do (a duplicate or stale result): the execution keeps its timer and status, so
+   * persisting this changes nothing — not even the lease and deadline timers of work in flight.
+   */
+  private Effects unchanged(Run run) {
+    Effects fx = new Effects();
+    fx.wakeAt = wakeAt(run);
+    fx.status = status(run);
+    return fx;
   }
 
   private static Effects changed() {

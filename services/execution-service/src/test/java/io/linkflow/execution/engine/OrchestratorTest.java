@@ -147,6 +147,28 @@ class OrchestratorTest {
   }
 
   @Test
+  void aDuplicateResultKeepsTheTimersOfWorkStillInFlight() {
+    TestWorkflow wf = new TestWorkflow();
+    wf.node("t", "manualTrigger", "{}");
+    wf.node("a", "httpRequest", "{\"url\":\"https://example.com/a\"}");
+    wf.node("b", "httpRequest", "{\"url\":\"https://example.com/b\"}");
+    wf.edge("t", "a").edge("a", "b");
+    Orchestrator.Run run = run(wf.graph());
+    Effects.Dispatch a = orchestrator.start(run, items("[{}]"), null).dispatches.get(0);
+    NodeOutcome ok = new NodeOutcome(Map.of("main", items("[{\"n\":1}]")), null, null);
+    clock.advance(Duration.ofSeconds(1));
+    Effects afterA = orchestrator.onResult(run, a.nodeRunId(), 1, ok, clock.instant());
+    Effects.Dispatch b = afterA.dispatches.get(0);
+    assertThat(afterA.wakeAt).isEqualTo(b.deadline().plusSeconds(15));
+
+    // A's result delivered again while B runs: nothing changes, B's lease timer included
+    Effects again = orchestrator.onResult(run, a.nodeRunId(), 1, ok, clock.instant());
+    assertThat(again.changed).isFalse();
+    assertThat(again.wakeAt).isEqualTo(afterA.wakeAt);
+    assertThat(again.status).isEqualTo("running");
+  }
+
+  @Test
   void aRetryableFailureIsRetriedAfterABackoffThenFailsTheExecution() {
     TestWorkflow wf = new TestWorkflow();
     wf.node("t", "manualTrigger", "{}");

@@ -259,7 +259,8 @@ class JourneyIT {
     String executionId = run.path("executionId").asText();
     JsonNode done =
         retry(
-            () -> call("GET", "/api/v1/executions/" + executionId, token, null, 200),
+            // -1: a 404 until execution-service has stored the request is waited out too
+            () -> call("GET", "/api/v1/executions/" + executionId, token, null, -1),
             r -> r.path("status").asText().equals("succeeded"));
     assertThat(done.path("mode").asText()).isEqualTo("manual");
     System.out.printf(

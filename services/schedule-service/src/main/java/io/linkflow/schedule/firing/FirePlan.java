@@ -1,7 +1,7 @@
 package io.linkflow.schedule.firing;
 
+import io.linkflow.nodes.timing.Timing;
 import io.linkflow.schedule.store.Schedule;
-import io.linkflow.schedule.timing.Timing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

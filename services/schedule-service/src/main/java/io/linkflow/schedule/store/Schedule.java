@@ -1,6 +1,6 @@
 package io.linkflow.schedule.store;
 
-import io.linkflow.schedule.timing.Timing;
+import io.linkflow.nodes.timing.Timing;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
@@ -46,9 +46,7 @@ public record Schedule(
   public static final String FIRE_ONCE = "fireOnce";
   public static final String SKIP = "skip";
 
-  /**
-   * When it fires; throws {@link io.linkflow.schedule.timing.InvalidTimingException} if invalid.
-   */
+  /** When it fires; throws {@link io.linkflow.nodes.timing.InvalidTimingException} if invalid. */
   public Timing timing() {
     return Timing.of(cron, intervalSeconds, timezone, anchorAt);
   }

@@ -47,6 +47,8 @@ public final class WorkflowValidator {
 
   public static final String WEBHOOK_TYPE = "linkflow.webhookTrigger";
 
+  static final String SCHEDULE_TYPE = "linkflow.scheduleTrigger";
+
   static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   static final int MAX_NAME = 200;
   static final int MAX_DESCRIPTION = 2000;
@@ -219,6 +221,9 @@ public final class WorkflowValidator {
       parameters = withDefaults(type, parameters);
       parameters(type, parameters, at, id, errors);
       credentials(type, parameters, credentials, at, id, errors);
+      if (SCHEDULE_TYPE.equals(node.type())) {
+        scheduleTiming(parameters, at, id, errors);
+      }
     }
     if (node.retry() != null) {
       Integer attempts = node.retry().maxAttempts();
@@ -250,6 +255,44 @@ public final class WorkflowValidator {
         node.continueOnFail(),
         node.disabled(),
         node.notes());
+  }
+
+  /**
+   * What the schema cannot say about a Schedule Trigger: that its cron expression parses and fires
+   * at all, and that its timezone is an IANA zone — checked by the same code schedule-service fires
+   * with (libs/nodes {@code Timing}), so a trigger saved here is one that will be scheduled. Type
+   * errors are the schema's and are not repeated.
+   */
+  private static void scheduleTiming(
+      ObjectNode parameters, String at, String id, List<FieldError> errors) {
+    JsonNode cron = parameters.get("cron");
+    JsonNode interval = parameters.get("intervalSeconds");
+    JsonNode timezone = parameters.get("timezone");
+    if ((cron != null && !cron.isTextual())
+        || (interval != null && !interval.canConvertToInt())
+        || (timezone != null && !timezone.isTextual())) {
+      return;
+    }
+    if (cron != null && cron.asText().contains("{{")) {
+      errors.add(
+          new FieldError(
+              at + "/parameters/cron",
+              "a schedule is fixed when the workflow is activated: no {{ … }} expressions",
+              id));
+      return;
+    }
+    try {
+      io.linkflow.nodes.timing.Timing.of(
+          cron == null ? null : cron.asText(),
+          interval == null ? null : interval.asInt(),
+          timezone == null ? "UTC" : timezone.asText().strip(),
+          java.time.Instant.now());
+    } catch (io.linkflow.nodes.timing.InvalidTimingException e) {
+      // cron xor intervalSeconds and the interval's range are the schema's errors already
+      if (e.field().equals("cron") || e.field().equals("timezone")) {
+        errors.add(new FieldError(at + "/parameters/" + e.field(), e.getMessage(), id));
+      }
+    }
   }
 
   /** A copy with the schema's defaults for the top-level parameters that are not set. */

@@ -58,6 +58,38 @@ class WorkflowValidatorTest {
   }
 
   @Test
+  void aScheduleTriggerMustBeOneThatCanBeScheduled() throws Exception {
+    List<FieldError> errors =
+        validate(
+                """
+                {"name": "x", "nodes": [
+                  {"id": "a", "name": "A", "type": "linkflow.scheduleTrigger", "typeVersion": 1,
+                   "parameters": {"cron": "0 9 * * MON-FRI", "timezone": "Europe/Paris"}},
+                  {"id": "b", "name": "B", "type": "linkflow.scheduleTrigger", "typeVersion": 1,
+                   "parameters": {"cron": "61 * * * *"}},
+                  {"id": "c", "name": "C", "type": "linkflow.scheduleTrigger", "typeVersion": 1,
+                   "parameters": {"cron": "0 0 30 2 *"}},
+                  {"id": "d", "name": "D", "type": "linkflow.scheduleTrigger", "typeVersion": 1,
+                   "parameters": {"intervalSeconds": 30, "timezone": "Mars/Olympus"}},
+                  {"id": "e", "name": "E", "type": "linkflow.scheduleTrigger", "typeVersion": 1,
+                   "parameters": {"cron": "{{ $vars.WHEN }}"}},
+                  {"id": "f", "name": "F", "type": "linkflow.scheduleTrigger", "typeVersion": 1,
+                   "parameters": {"cron": "*/5 * * * * *"}}]}""")
+            .errors();
+    assertThat(errors)
+        .extracting(FieldError::pointer, FieldError::nodeId)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("/nodes/1/parameters/cron", "b"),
+            org.assertj.core.groups.Tuple.tuple("/nodes/2/parameters/cron", "c"),
+            org.assertj.core.groups.Tuple.tuple("/nodes/3/parameters/timezone", "d"),
+            org.assertj.core.groups.Tuple.tuple("/nodes/4/parameters/cron", "e"));
+    assertThat(errors)
+        .filteredOn(e -> e.nodeId().equals("c"))
+        .extracting(FieldError::message)
+        .containsExactly("the cron expression never fires");
+  }
+
+  @Test
   void parametersFailingTheSchemaPointAtTheField() throws Exception {
     List<FieldError> errors =
         validate(

@@ -1,4 +1,4 @@
-package io.linkflow.schedule.timing;
+package io.linkflow.nodes.timing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.linkflow.schedule.timing;
+package io.linkflow.nodes.timing;
 
 import java.time.Duration;
 import java.time.Instant;

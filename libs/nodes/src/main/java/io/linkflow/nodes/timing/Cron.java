@@ -1,4 +1,4 @@
-package io.linkflow.schedule.timing;
+package io.linkflow.nodes.timing;
 
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;

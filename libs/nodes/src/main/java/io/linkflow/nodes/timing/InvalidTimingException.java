@@ -1,4 +1,4 @@
-package io.linkflow.schedule.timing;
+package io.linkflow.nodes.timing;
 
 /**
  * A schedule's timing that cannot be used: a cron expression that does not parse or never fires, an

@@ -4,29 +4,22 @@
 // once its execution ran, was committed (the answer leaves through execution-service's outbox) and
 // answered. Prints a closed-loop phase (BENCH_WEBHOOK_CONCURRENCY clients as fast as they go:
 // throughput) and open-loop phases at fixed rates (latency measured from each call's scheduled
-// time, so a stall is not hidden), CPU per execution per process, and reads executions back.
+// time, so a stall is not hidden), CPU per execution per process, and reads executions back. The
+// calls go out through LeanLoad (one thread, non-blocking keep-alive connections), so the client
+// takes little of the CPU the stack is measured on.
 // Run: java deployments/bench/WebhookBench.java [baseUrl] [concurrency] [rates, e.g. 500,1000] [seconds]
-// (JDK 22+ compiles BenchCpu.java and BenchHttp.java beside it along; make bench compiles them
+// (JDK 22+ compiles BenchCpu.java, BenchHttp.java and LeanLoad.java beside it along; make bench compiles them
 // together for any JDK 21+). Prints figures; asserts nothing.
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 public class WebhookBench {
 
@@ -72,12 +65,13 @@ public class WebhookBench {
         base, Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " "
             + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
 
-    closedLoop(http, url, concurrency, 10, new Stats()); // warm-up: JIT, connections, caches
+    URI target = URI.create(url);
+    closedLoop(target, concurrency, 10, new Stats()); // warm-up: JIT, connections, caches
     Stats closed = new Stats();
     Map<String, Long> g0 = BenchCpu.byProcess();
     long m0 = BenchCpu.machineTicks();
     long t0 = System.nanoTime();
-    closedLoop(http, url, concurrency, seconds, closed);
+    closedLoop(target, concurrency, seconds, closed);
     double elapsed = (System.nanoTime() - t0) / 1e9;
     System.out.printf("%nclosed loop: %d clients for %d s%n", concurrency, seconds);
     closed.print(elapsed);
@@ -89,7 +83,7 @@ public class WebhookBench {
       g0 = BenchCpu.byProcess();
       m0 = BenchCpu.machineTicks();
       t0 = System.nanoTime();
-      openLoop(http, url, rate, seconds, open);
+      openLoop(target, Math.max(128, concurrency * 4), rate, seconds, open);
       elapsed = (System.nanoTime() - t0) / 1e9;
       System.out.printf("%nopen loop: %d requests/s for %d s (latency from the scheduled time)%n",
           rate, seconds);
@@ -110,20 +104,28 @@ public class WebhookBench {
     System.exit(0);
   }
 
-  static final class Stats {
-    final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-    final ConcurrentLinkedQueue<String> executionIds = new ConcurrentLinkedQueue<>();
+  static final class Stats implements LeanLoad.Sink {
+    final List<Long> latencies = new ArrayList<>();
+    final List<String> executionIds = new ArrayList<>();
     final AtomicInteger ok = new AtomicInteger();
     final AtomicInteger unexpected = new AtomicInteger();
 
-    void record(HttpResponse<String> r, long nanos) {
-      if (r.statusCode() == 200 && r.body().contains("\"total\"")) {
+    @Override
+    public void answered(int status, String executionId, String body, long nanos) {
+      if (status == 200 && body.contains("\"total\"")) {
         ok.incrementAndGet();
         latencies.add(nanos);
-        r.headers().firstValue("X-Execution-Id").ifPresent(executionIds::add);
+        if (executionId != null) {
+          executionIds.add(executionId);
+        }
       } else {
         unexpected.incrementAndGet();
       }
+    }
+
+    @Override
+    public void failed() {
+      unexpected.incrementAndGet();
     }
 
     void print(double elapsed) {
@@ -145,57 +147,20 @@ public class WebhookBench {
     BenchCpu.print(g0, BenchCpu.byProcess(), executions);
   }
 
-  static HttpRequest call(String url) {
-    int price = (int) (Math.random() * 100);
-    return HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"price\":" + price + ",\"qty\":3}"))
-        .build();
+  /** One call's body: a random price, so no two executions compute the same. */
+  static String body() {
+    return "{\"price\":" + (int) (Math.random() * 100) + ",\"qty\":3}";
   }
 
-  static void closedLoop(HttpClient http, String url, int clients, int seconds, Stats stats)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < clients; i++) {
-        pool.submit(() -> {
-          while (System.nanoTime() < deadline) {
-            long t = System.nanoTime();
-            try {
-              stats.record(http.send(call(url), HttpResponse.BodyHandlers.ofString()), System.nanoTime() - t);
-            } catch (Exception e) {
-              stats.unexpected.incrementAndGet();
-            }
-          }
-          return null;
-        });
-      }
-    }
+  static void closedLoop(URI url, int clients, int seconds, Stats stats) throws Exception {
+    new LeanLoad(url, "X-Execution-Id", WebhookBench::body, stats)
+        .closedLoop(clients, Duration.ofSeconds(seconds).toNanos());
   }
 
-  static void openLoop(HttpClient http, String url, int rate, int seconds, Stats stats)
+  static void openLoop(URI url, int connections, int rate, int seconds, Stats stats)
       throws Exception {
-    long start = System.nanoTime();
-    long total = (long) rate * seconds;
-    List<CompletableFuture<?>> calls = new ArrayList<>();
-    for (long sent = 0; sent < total; ) {
-      long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
-      for (; sent < due; sent++) {
-        long scheduled = start + sent * 1_000_000_000L / rate;
-        calls.add(http.sendAsync(call(url), HttpResponse.BodyHandlers.ofString())
-            .handle((r, e) -> {
-              if (e == null) {
-                stats.record(r, System.nanoTime() - scheduled);
-              } else {
-                stats.unexpected.incrementAndGet();
-              }
-              return null;
-            }));
-      }
-      LockSupport.parkNanos(1_000_000);
-    }
-    CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
+    new LeanLoad(url, "X-Execution-Id", WebhookBench::body, stats)
+        .openLoop(connections, rate, seconds);
   }
 
   static double pct(List<Long> sorted, int p) {

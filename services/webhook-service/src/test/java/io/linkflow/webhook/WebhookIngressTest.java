@@ -394,6 +394,15 @@ class WebhookIngressTest {
                             .toString()));
   }
 
+  /** {@code POST /api/v1/webhooks/test} with {@code body}, as {@code token} (null: none). */
+  static io.restassured.response.ValidatableResponse askForTestEvent(String token, String body) {
+    var request = given().contentType("application/json").body(body);
+    if (token != null) {
+      request = request.auth().oauth2(token);
+    }
+    return request.post("/api/v1/webhooks/test").then();
+  }
+
   /** A saved (not active) workflow with a Webhook trigger, readable with {@code token}. */
   static UUID savedWorkflow(String token, String path, UUID versionId) {
     UUID workflowId = UUID.randomUUID();
@@ -436,13 +445,7 @@ class WebhookIngressTest {
         .contentType("application/problem+json");
 
     long asked = System.currentTimeMillis();
-    given()
-        .auth()
-        .oauth2(editor)
-        .contentType("application/json")
-        .body("{\"workflowId\":\"" + workflowId + "\"}")
-        .post("/api/v1/webhooks/test")
-        .then()
+    askForTestEvent(editor, "{\"workflowId\":\"" + workflowId + "\"}")
         .statusCode(200)
         .body("workflowId", equalTo(workflowId.toString()))
         .body("versionId", equalTo(versionId.toString()))
@@ -486,13 +489,7 @@ class WebhookIngressTest {
     UUID workflowId = savedWorkflow(editor, "expires", UUID.randomUUID());
     String testUrl = "/webhook-test/" + workspace + "/expires";
     String until =
-        given()
-            .auth()
-            .oauth2(editor)
-            .contentType("application/json")
-            .body("{\"workflowId\":\"" + workflowId + "\"}")
-            .post("/api/v1/webhooks/test")
-            .then()
+        askForTestEvent(editor, "{\"workflowId\":\"" + workflowId + "\"}")
             .statusCode(200)
             .extract()
             .path("listeningUntil");
@@ -523,38 +520,14 @@ class WebhookIngressTest {
     String viewer = TestIssuer.get().token(UUID.randomUUID(), workspace, Roles.VIEWER);
     UUID workflowId = savedWorkflow(editor, "guarded-test", UUID.randomUUID());
     String body = "{\"workflowId\":\"" + workflowId + "\"}";
-    given()
-        .contentType("application/json")
-        .body(body)
-        .post("/api/v1/webhooks/test")
-        .then()
-        .statusCode(401);
-    given()
-        .auth()
-        .oauth2(viewer)
-        .contentType("application/json")
-        .body(body)
-        .post("/api/v1/webhooks/test")
-        .then()
-        .statusCode(403);
+    askForTestEvent(null, body).statusCode(401);
+    askForTestEvent(viewer, body).statusCode(403);
     // another workspace's editor: workflow-service does not show them the workflow
-    given()
-        .auth()
-        .oauth2(TestIssuer.get().token(UUID.randomUUID(), UUID.randomUUID(), Roles.EDITOR))
-        .contentType("application/json")
-        .body(body)
-        .post("/api/v1/webhooks/test")
-        .then()
+    askForTestEvent(
+            TestIssuer.get().token(UUID.randomUUID(), UUID.randomUUID(), Roles.EDITOR), body)
         .statusCode(404)
         .contentType("application/problem+json");
-    given()
-        .auth()
-        .oauth2(editor)
-        .contentType("application/json")
-        .body("{}")
-        .post("/api/v1/webhooks/test")
-        .then()
-        .statusCode(400);
+    askForTestEvent(editor, "{}").statusCode(400);
     UUID noHook = UUID.randomUUID();
     FakeWorkflowAndCredentialApi.get()
         .workflows
@@ -568,14 +541,7 @@ class WebhookIngressTest {
                   + UUID.randomUUID()
                   + "\",\"nodes\":[{\"id\":\"m\",\"type\":\"linkflow.manualTrigger\"}]}"
             });
-    given()
-        .auth()
-        .oauth2(editor)
-        .contentType("application/json")
-        .body("{\"workflowId\":\"" + noHook + "\"}")
-        .post("/api/v1/webhooks/test")
-        .then()
-        .statusCode(422);
+    askForTestEvent(editor, "{\"workflowId\":\"" + noHook + "\"}").statusCode(422);
   }
 
   @Test

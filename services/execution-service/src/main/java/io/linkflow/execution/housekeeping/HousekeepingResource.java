@@ -2,6 +2,7 @@ package io.linkflow.execution.housekeeping;
 
 import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.ProblemException;
+import io.linkflow.common.http.QueryParams;
 import io.linkflow.security.Scopes;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
@@ -13,7 +14,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -95,19 +95,13 @@ public class HousekeepingResource {
   }
 
   private static Instant instant(String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return Instant.parse(value.trim());
-    } catch (DateTimeParseException e) {
+    List<Problem.FieldError> errors = new java.util.ArrayList<>();
+    Instant from = QueryParams.instant(value, "from", errors);
+    if (!errors.isEmpty()) {
       throw new ProblemException(
-          Problem.of(400, "from must be an ISO-8601 instant.")
-              .withErrors(
-                  List.of(
-                      new Problem.FieldError(
-                          "from", "an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z"))));
+          Problem.of(400, "from must be an ISO-8601 instant.").withErrors(errors));
     }
+    return from;
   }
 
   private static long millis(long startedNanos) {

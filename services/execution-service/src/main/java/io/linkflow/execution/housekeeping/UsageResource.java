@@ -2,6 +2,7 @@ package io.linkflow.execution.housekeeping;
 
 import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.ProblemException;
+import io.linkflow.common.http.QueryParams;
 import io.linkflow.common.paging.Cursor;
 import io.linkflow.common.paging.Page;
 import io.linkflow.security.Scopes;
@@ -15,7 +16,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -68,16 +68,9 @@ public class UsageResource {
       @QueryParam("limit") Integer limit,
       @QueryParam("cursor") String cursor) {
     List<Problem.FieldError> errors = new ArrayList<>();
-    UUID workspace = null;
-    if (workspaceId != null && !workspaceId.isBlank()) {
-      try {
-        workspace = UUID.fromString(workspaceId.trim());
-      } catch (IllegalArgumentException e) {
-        errors.add(new Problem.FieldError("workspaceId", "a UUID"));
-      }
-    }
-    Instant toTime = time(to, "to", errors);
-    Instant fromTime = time(from, "from", errors);
+    UUID workspace = QueryParams.uuid(workspaceId, "workspaceId", errors);
+    Instant toTime = QueryParams.instant(to, "to", errors);
+    Instant fromTime = QueryParams.instant(from, "from", errors);
     int size = limit == null ? DEFAULT_LIMIT : limit;
     if (size < 1 || size > MAX_LIMIT) {
       errors.add(new Problem.FieldError("limit", "between 1 and " + MAX_LIMIT));
@@ -120,18 +113,6 @@ public class UsageResource {
           Instant.parse(sort[0]), UUID.fromString(sort[1]), UUID.fromString(decoded.id()));
     } catch (RuntimeException e) {
       throw new ProblemException(400, "The cursor is not one this API issued.");
-    }
-  }
-
-  private static Instant time(String value, String name, List<Problem.FieldError> errors) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return Instant.parse(value.trim());
-    } catch (DateTimeParseException e) {
-      errors.add(new Problem.FieldError(name, "an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z"));
-      return null;
     }
   }
 }

@@ -2,6 +2,7 @@ package io.linkflow.execution.rest;
 
 import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.ProblemException;
+import io.linkflow.common.http.QueryParams;
 import io.linkflow.common.paging.Cursor;
 import io.linkflow.common.paging.Page;
 import io.linkflow.common.paging.PageRequest;
@@ -24,7 +25,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -78,14 +78,7 @@ public class ExecutionResource {
       @QueryParam("cursor") String cursor) {
     UUID workspace = tenant.requireWorkspace();
     List<Problem.FieldError> errors = new ArrayList<>();
-    UUID workflow = null;
-    if (workflowId != null && !workflowId.isBlank()) {
-      try {
-        workflow = UUID.fromString(workflowId.trim());
-      } catch (IllegalArgumentException e) {
-        errors.add(new Problem.FieldError("workflowId", "a UUID"));
-      }
-    }
+    UUID workflow = QueryParams.uuid(workflowId, "workflowId", errors);
     List<String> statuses = new ArrayList<>();
     if (status != null) {
       for (String s : status) {
@@ -99,8 +92,8 @@ public class ExecutionResource {
     if (!STATUSES.containsAll(statuses)) {
       errors.add(new Problem.FieldError("status", "one or more of " + String.join(", ", sorted())));
     }
-    Instant fromTime = time(from, "from", errors);
-    Instant toTime = time(to, "to", errors);
+    Instant fromTime = QueryParams.instant(from, "from", errors);
+    Instant toTime = QueryParams.instant(to, "to", errors);
     if (!errors.isEmpty()) {
       throw new ProblemException(Problem.of(400, "Some filters are not valid.").withErrors(errors));
     }
@@ -227,18 +220,6 @@ public class ExecutionResource {
 
   private static List<String> sorted() {
     return STATUSES.stream().sorted().toList();
-  }
-
-  private static Instant time(String value, String name, List<Problem.FieldError> errors) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return Instant.parse(value.trim());
-    } catch (DateTimeParseException e) {
-      errors.add(new Problem.FieldError(name, "an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z"));
-      return null;
-    }
   }
 
   private static UUID executionId(String value) {

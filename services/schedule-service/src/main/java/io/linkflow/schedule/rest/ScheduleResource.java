@@ -3,6 +3,7 @@ package io.linkflow.schedule.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.ProblemException;
+import io.linkflow.common.http.QueryParams;
 import io.linkflow.common.paging.Page;
 import io.linkflow.common.paging.PageRequest;
 import io.linkflow.common.tenancy.TenantContext;
@@ -99,14 +100,7 @@ public class ScheduleResource {
       @QueryParam("cursor") String cursor) {
     UUID workspace = tenant.requireWorkspace();
     List<Problem.FieldError> errors = new ArrayList<>();
-    UUID workflow = null;
-    if (workflowId != null && !workflowId.isBlank()) {
-      try {
-        workflow = UUID.fromString(workflowId.strip());
-      } catch (IllegalArgumentException e) {
-        errors.add(new Problem.FieldError("workflowId", "a UUID"));
-      }
-    }
+    UUID workflow = QueryParams.uuid(workflowId, "workflowId", errors);
     String from = source == null || source.isBlank() ? null : source.strip();
     if (from != null && !Schedule.WORKFLOW.equals(from) && !Schedule.API.equals(from)) {
       errors.add(new Problem.FieldError("source", "workflow or api"));

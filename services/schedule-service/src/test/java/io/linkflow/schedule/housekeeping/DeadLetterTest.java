@@ -508,18 +508,6 @@ class DeadLetterTest {
   }
 
   static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("not within " + WAIT + ": " + what);
+    io.linkflow.schedule.ScheduleTestSupport.await(what, WAIT, condition);
   }
 }

@@ -24,7 +24,7 @@ SERVICES := auth user workflow execution executor node credential variable webho
 SERVICE_JARS := $(foreach s,$(SERVICES),services/$(s)-service/target/quarkus-app/quarkus-run.jar)
 
 .PHONY: help build test e2e lint fmt clean infra-up infra-down infra-status db-migrate run-local stop \
-        check-outage rotate-keys rotate-secrets bench logs docker-build docker-push k8s-deploy helm-install helm-upgrade
+        check-outage rotate-keys rotate-secrets bench logs docker-build docker-push k8s-render k8s-deploy helm-install helm-upgrade
 
 help: ## List the targets
 	@echo "LinkFlow — make targets (JDK: $(JAVA_HOME))"
@@ -112,13 +112,44 @@ docker-build: ## Build a container image per service (needs a container builder)
 docker-push: ## Push the service images to the registry
 	@echo "docker-push: no images are built yet (see docker-build)." >&2; exit 2
 
-k8s-deploy: ## Apply the production kustomize overlay with kubectl
-	@echo "k8s-deploy: deployments/k8s is not written yet (deployment issue), and it needs kubectl" \
-	      "with a cluster context." >&2; exit 2
+# Kubernetes (docs/operations.md "Deploying to Kubernetes"). helm/linkflow is the single source of
+# the objects; deployments/k8s/base is its rendering (make k8s-render), the overlays patch it.
+VALIDATION_DIR := deployments/validation
+VALIDATION_CP_FILE := $(VALIDATION_DIR)/target/classpath.txt
+OVERLAY ?= production
+HELM ?= helm
+HELM_ARGS ?=
+K8S_NAMESPACE := linkflow
 
-helm-install: ## Install the Helm chart helm/linkflow
-	@echo "helm-install: helm/linkflow is not written yet (deployment issue), and it needs the helm CLI" \
-	      "with a cluster context." >&2; exit 2
+k8s-render: ## Render helm/linkflow (default values) into deployments/k8s/base and kafka/; offline, no helm CLI
+	$(MVN) -q install -DskipTests -pl $(VALIDATION_DIR) -am
+	@$(JAVA_HOME)/bin/java --enable-native-access=ALL-UNNAMED -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+	  -cp "$$(cat $(VALIDATION_CP_FILE)):$(VALIDATION_DIR)/target/classes" io.linkflow.deploy.K8sRender
 
-helm-upgrade: ## Upgrade the Helm release, e.g. --set services.workflow.image.tag=v1.2.3
-	@echo "helm-upgrade: helm/linkflow is not written yet (deployment issue)." >&2; exit 2
+k8s-deploy: ## Apply a kustomize overlay with kubectl: OVERLAY=production (default) or staging
+	@test -f deployments/k8s/overlays/$(OVERLAY)/kustomization.yaml || \
+	  { echo "k8s-deploy: no overlay deployments/k8s/overlays/$(OVERLAY) (OVERLAY=production or staging)" >&2; exit 2; }
+	@command -v kubectl >/dev/null || { echo "k8s-deploy: kubectl is not installed" >&2; exit 2; }
+	@ctx=$$(kubectl config current-context 2>/dev/null) || \
+	  { echo "k8s-deploy: kubectl has no cluster context (kubectl config current-context); nothing applied." \
+	         "Render offline instead: kubectl kustomize deployments/k8s/overlays/$(OVERLAY)" >&2; exit 2; }; \
+	  echo "k8s-deploy: applying deployments/k8s/overlays/$(OVERLAY) to context $$ctx"; \
+	  kubectl apply -k deployments/k8s/overlays/$(OVERLAY)
+
+define require_helm
+	@command -v $(HELM) >/dev/null || { echo "$@: the helm CLI is not installed (Helm 3.14 or newer is needed;" \
+	  "https://helm.sh/docs/intro/install/). Without it: make k8s-deploy applies the same objects with kubectl." >&2; exit 2; }
+	@command -v kubectl >/dev/null && kubectl config current-context >/dev/null 2>&1 || \
+	  { echo "$@: kubectl has no cluster context (kubectl config current-context); nothing installed." >&2; exit 2; }
+endef
+
+helm-install: ## Install the chart as release linkflow in namespace linkflow: OVERLAY=production|staging, HELM_ARGS='--set …'
+	$(require_helm)
+	kubectl apply -k deployments/k8s/namespace
+	$(HELM) install linkflow helm/linkflow --namespace $(K8S_NAMESPACE) \
+	  -f helm/linkflow/values-$(OVERLAY).yaml $(HELM_ARGS)
+
+helm-upgrade: ## Upgrade release linkflow, keeping earlier values: HELM_ARGS='--set services.workflow.image.tag=v1.2.3'
+	$(require_helm)
+	$(HELM) upgrade linkflow helm/linkflow --namespace $(K8S_NAMESPACE) --reset-then-reuse-values \
+	  -f helm/linkflow/values-$(OVERLAY).yaml $(HELM_ARGS)

@@ -71,13 +71,17 @@ public final class K8sRender {
     }
   }
 
-  /** Splits {@code helm template} output into its objects (empty documents dropped). */
+  /**
+   * Splits {@code helm template} output (or a file written by this tool) into its objects; empty
+   * and comment-only documents are dropped.
+   */
   public static List<Document> documents(String helmOutput) {
     List<Document> documents = new ArrayList<>();
     for (String part : helmOutput.split("(?m)^---\\s*$")) {
       Matcher source = SOURCE.matcher(part);
       if (!source.find()) {
-        if (!part.isBlank()) {
+        // Nothing but comments (a generated file's header) is no object.
+        if (!part.lines().allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) {
           throw new IllegalStateException("a rendered document without '# Source:': " + part);
         }
         continue;

@@ -105,12 +105,47 @@ bench: $(STACK_CP_FILE) ## With run-local up: benchmarks that print figures (dep
 logs: $(STACK_CP_FILE) ## Follow the logs of everything started locally (Ctrl-C to stop)
 	@$(STACK) logs
 
-docker-build: ## Build a container image per service (needs a container builder)
-	@echo "docker-build: no container build is defined yet (the deployment issue adds Jib images)," \
-	      "and this machine has no Docker engine." >&2; exit 2
+# Container images: one Dockerfile for every service (deployments/docker/Dockerfile, build context
+# the repository root), tagged $(REGISTRY)/linkflow/<name>-service:$(TAG). The builder is the first
+# that works of docker (its engine answers `docker info`), podman and buildah; CONTAINER_BUILDER=…
+# picks one. IMAGE_SERVICES="auth user" builds a few.
+REGISTRY ?= ghcr.io
+TAG ?= 0.1.0
+IMAGE_SERVICES ?= $(SERVICES)
+# ?= is deferred: only the docker targets evaluate it.
+CONTAINER_BUILDER ?= $(firstword $(foreach b,docker podman buildah,$(if $(shell $(b) info >/dev/null 2>&1 && echo ok),$(b))))
 
-docker-push: ## Push the service images to the registry
-	@echo "docker-push: no images are built yet (see docker-build)." >&2; exit 2
+# Says which builder is missing (or installed without a working engine) and stops with exit 2
+# before anything is compiled.
+define require_builder
+	@if [ -z "$(CONTAINER_BUILDER)" ]; then \
+	  for b in docker podman buildah; do \
+	    if command -v $$b >/dev/null 2>&1; then echo "$@: $$b is installed but does not work here ($$b info fails; for docker: no engine running)" >&2; \
+	    else echo "$@: $$b is not installed" >&2; fi; \
+	  done; \
+	  echo "$@: no usable container builder (docker with a running engine, podman or buildah). Nothing was built or pushed." >&2; \
+	  exit 2; fi
+endef
+
+docker-build: ## Build an image per service, REGISTRY/linkflow/<name>-service:TAG (docker, podman or buildah)
+	$(require_builder)
+	@# The jars first (mvn install -DskipTests when a source is newer than a service's quarkus-app).
+	@$(MAKE) --no-print-directory $(SERVICE_JARS)
+	@for s in $(IMAGE_SERVICES); do \
+	  image=$(REGISTRY)/linkflow/$$s-service:$(TAG); echo "docker-build: $$image ($(CONTAINER_BUILDER))"; \
+	  if [ "$(CONTAINER_BUILDER)" = buildah ]; then \
+	    buildah bud -f deployments/docker/Dockerfile --build-arg SERVICE=$$s -t $$image . || exit 1; \
+	  else \
+	    $(CONTAINER_BUILDER) build -f deployments/docker/Dockerfile --build-arg SERVICE=$$s -t $$image . || exit 1; \
+	  fi; \
+	done
+
+docker-push: ## Push the images of docker-build to REGISTRY (log in first, e.g. docker login ghcr.io)
+	$(require_builder)
+	@for s in $(IMAGE_SERVICES); do \
+	  image=$(REGISTRY)/linkflow/$$s-service:$(TAG); echo "docker-push: $$image"; \
+	  $(CONTAINER_BUILDER) push $$image || exit 1; \
+	done
 
 # Kubernetes (docs/operations.md "Deploying to Kubernetes"). helm/linkflow is the single source of
 # the objects; deployments/k8s/base is its rendering (make k8s-render), the overlays patch it.

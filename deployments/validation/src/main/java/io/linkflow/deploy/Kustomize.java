@@ -103,7 +103,7 @@ public final class Kustomize {
     }
   }
 
-  private static Kustomize checked(List<String> command, String version, String binary) {
+  static Kustomize checked(List<String> command, String version, String binary) {
     Matcher m = VERSION.matcher(version);
     if (!m.find()) {
       throw new IllegalStateException(

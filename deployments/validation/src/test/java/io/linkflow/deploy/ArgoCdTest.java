@@ -81,8 +81,8 @@ class ArgoCdTest {
   }
 
   /**
-   * The project's whitelists are exactly the kinds the chart, the namespace, istio/ and kong/ contain
-   * (kong/'s kustomization adds a generated ConfigMap, a kind the chart has too).
+   * The project's whitelists are exactly the kinds the chart, the namespace, istio/ and kong/
+   * contain (kong/'s kustomization adds a generated ConfigMap, a kind the chart has too).
    */
   @Test
   void projectWhitelistsExactlyTheKindsDeployed() throws IOException {

@@ -3,11 +3,14 @@ package io.linkflow.deploy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The LinkFlow chart (helm/linkflow) driven by real Helm 3 through helm-java's native library: no
@@ -56,6 +59,23 @@ public final class HelmChart {
       }
     }
     throw new IllegalStateException("not inside the LinkFlow repository: " + dir);
+  }
+
+  /**
+   * The services, from {@code services/<name>-service/pom.xml} ({@code auth}, {@code user}, …): the
+   * list every deployment check compares the files with.
+   */
+  public static List<String> services() {
+    try (Stream<Path> dirs = Files.list(repositoryRoot().resolve("services"))) {
+      return dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml")))
+          .map(d -> d.getFileName().toString())
+          .filter(n -> n.endsWith("-service"))
+          .map(n -> n.substring(0, n.length() - "-service".length()))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** {@code helm lint --strict}: warnings fail too. */

@@ -8,24 +8,8 @@ import java.util.Map;
 /** Rendered objects keyed by "Kind/name" (one namespace), for the chart's tests. */
 final class ChartObjects {
 
-  static final List<String> SERVICES =
-      List.of(
-          "auth",
-          "user",
-          "workflow",
-          "execution",
-          "executor",
-          "node",
-          "credential",
-          "variable",
-          "webhook",
-          "schedule",
-          "notification",
-          "audit",
-          "analytics",
-          "search",
-          "storage",
-          "billing");
+  /** The services, from the services/ directory. */
+  static final List<String> SERVICES = HelmChart.services();
 
   private ChartObjects() {}
 

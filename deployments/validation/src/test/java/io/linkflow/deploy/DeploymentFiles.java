@@ -49,16 +49,7 @@ final class DeploymentFiles {
 
   /** The services, from {@code services/<name>-service/pom.xml}: {@code auth}, {@code user}, … */
   static List<String> services() {
-    try (Stream<Path> dirs = Files.list(ROOT.resolve("services"))) {
-      return dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml")))
-          .map(d -> d.getFileName().toString())
-          .filter(n -> n.endsWith("-service"))
-          .map(n -> n.substring(0, n.length() - "-service".length()))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return HelmChart.services();
   }
 
   static Kustomize kustomize() {

@@ -3,6 +3,7 @@ package io.linkflow.deploy.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.linkflow.deploy.HelmChart;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,24 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class ObservabilityChartTest {
 
-  static final List<String> SERVICES =
-      List.of(
-          "auth",
-          "user",
-          "workflow",
-          "execution",
-          "executor",
-          "node",
-          "credential",
-          "variable",
-          "webhook",
-          "schedule",
-          "notification",
-          "audit",
-          "analytics",
-          "search",
-          "storage",
-          "billing");
+  static final List<String> SERVICES = HelmChart.services();
 
   @Test
   void theServiceMonitorScrapesEveryServicesMetricsOnPortHttp() {

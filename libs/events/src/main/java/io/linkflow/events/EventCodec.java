@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.linkflow.common.Ids;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * Turns payload records into envelopes and back, with one JSON mapping for every service: ISO-8601
@@ -35,7 +35,7 @@ public final class EventCodec {
   public static <T extends Record> EventEnvelope envelope(
       EventType<T> type, String source, String subject, String workspaceId, T payload) {
     return new EventEnvelope(
-        UUID.randomUUID(),
+        Ids.newId(),
         type.cloudEventType(),
         source,
         subject,

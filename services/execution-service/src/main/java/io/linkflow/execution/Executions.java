@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linkflow.clients.VariablesClient;
+import io.linkflow.common.Ids;
 import io.linkflow.engine.NodeContext;
 import io.linkflow.engine.NodeRegistry;
 import io.linkflow.engine.NodeRunner;
@@ -576,7 +577,7 @@ public class Executions {
                                     Instant now = clock.instant();
                                     ExecutionRow row =
                                         new ExecutionRow(
-                                            UUID.randomUUID(),
+                                            Ids.newId(),
                                             workspaceId,
                                             old.workflowId(),
                                             old.versionId(),
@@ -1111,7 +1112,7 @@ public class Executions {
     workflow.put("id", row.workflowId().toString());
     workflow.put("name", row.workflowName());
     ArrayNode items = JsonNodeFactory.instance.arrayNode().add(item);
-    UUID id = UUID.randomUUID();
+    UUID id = Ids.newId();
     return outbox.entry(
         EventTypes.EXECUTION_REQUESTED_V1,
         id.toString(),

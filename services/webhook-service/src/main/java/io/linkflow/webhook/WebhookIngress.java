@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.linkflow.common.Ids;
 import io.linkflow.common.error.ProblemException;
 import io.linkflow.events.EventCodec;
 import io.linkflow.events.EventEnvelope;
@@ -213,7 +214,7 @@ public class WebhookIngress {
         .flatMap(
             hooks -> {
               Webhook hook = select(hooks, method, path, test);
-              UUID executionId = UUID.randomUUID();
+              UUID executionId = Ids.newId();
               String key = headers.getHeaderString("Idempotency-Key");
               ObjectNode[] item = new ObjectNode[1];
               return callerAuth

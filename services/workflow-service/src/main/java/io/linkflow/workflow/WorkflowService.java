@@ -3,6 +3,7 @@ package io.linkflow.workflow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linkflow.common.Ids;
 import io.linkflow.common.error.Problem;
 import io.linkflow.common.error.Problem.FieldError;
 import io.linkflow.common.error.ProblemException;
@@ -119,8 +120,8 @@ public class WorkflowService {
 
   public Uni<WorkflowRow> create(UUID workspaceId, String actor, WorkflowInput input) {
     WorkflowValidator.Result result = validator.validate(input);
-    UUID id = UUID.randomUUID();
-    UUID versionId = UUID.randomUUID();
+    UUID id = Ids.newId();
+    UUID versionId = Ids.newId();
     return pool.withTransaction(
         tx ->
             checkStored(tx, workspaceId, id, input, result)
@@ -187,7 +188,7 @@ public class WorkflowService {
                       WorkflowInput input = change.apply(current);
                       WorkflowValidator.Result result = validator.validate(input);
                       int version = current.version() + 1;
-                      UUID versionId = UUID.randomUUID();
+                      UUID versionId = Ids.newId();
                       UUID active = current.active() ? versionId : null;
                       String name = input.name() == null ? null : input.name().trim();
                       return checkStored(tx, workspaceId, id, input, result)
@@ -399,7 +400,7 @@ public class WorkflowService {
           Problem.of(400, "Idempotency-Key must be 1–255 visible ASCII characters.")
               .withErrors(List.of(new FieldError("header:Idempotency-Key", "1–255 characters"))));
     }
-    UUID executionId = UUID.randomUUID();
+    UUID executionId = Ids.newId();
     return pool.withTransaction(
         tx ->
             workflows

@@ -3,6 +3,7 @@ package io.linkflow.execution.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.linkflow.common.Ids;
 import io.linkflow.engine.NodeException;
 import io.linkflow.engine.NodeResult;
 import io.linkflow.engine.NodeRun;
@@ -186,7 +187,7 @@ public final class Orchestrator {
         case ExecState.DISPATCHED -> {
           if (step.redispatches < config.maxRedispatches()) {
             step.redispatches++;
-            step.commandId = UUID.randomUUID();
+            step.commandId = Ids.newId();
             Instant deadline = now.plus(timeout(node));
             step.dueAt = deadline.plus(config.leaseGrace());
             fx.dispatches.add(
@@ -371,7 +372,7 @@ public final class Orchestrator {
       Run run, Effects fx, NodeDef node, Map<String, List<ObjectNode>> inputs, int runIndex) {
     ExecState state = run.state();
     state.nodeRuns++;
-    UUID id = UUID.randomUUID();
+    UUID id = Ids.newId();
     Instant began = clock.instant();
     Step step = new Step(ExecState.DISPATCHED, node.id(), 1, runIndex, inputs);
     try {
@@ -402,11 +403,11 @@ public final class Orchestrator {
       int runIndex) {
     ExecState state = run.state();
     state.nodeRuns++;
-    UUID id = UUID.randomUUID();
+    UUID id = Ids.newId();
     Instant now = clock.instant();
     Instant deadline = now.plus(timeout(node));
     Step step = new Step(ExecState.DISPATCHED, node.id(), attempt, runIndex, inputs);
-    step.commandId = UUID.randomUUID();
+    step.commandId = Ids.newId();
     step.dueAt = deadline.plus(config.leaseGrace());
     step.startedAt = now;
     state.active.put(id, step);
@@ -419,7 +420,7 @@ public final class Orchestrator {
       Run run, Effects fx, NodeDef node, Map<String, List<ObjectNode>> inputs, int runIndex) {
     ExecState state = run.state();
     state.nodeRuns++;
-    UUID id = UUID.randomUUID();
+    UUID id = Ids.newId();
     Instant now = clock.instant();
     Step step = new Step(ExecState.WAIT, node.id(), 1, runIndex, inputs);
     step.startedAt = now;
@@ -486,7 +487,7 @@ public final class Orchestrator {
       Run run, Effects fx, NodeDef node, Map<String, List<ObjectNode>> inputs, int runIndex) {
     ExecState state = run.state();
     state.nodeRuns++;
-    UUID id = UUID.randomUUID();
+    UUID id = Ids.newId();
     Instant now = clock.instant();
     Step step = new Step(ExecState.CHILDREN, node.id(), 1, runIndex, inputs);
     step.startedAt = now;
@@ -510,7 +511,7 @@ public final class Orchestrator {
     }
     List<UUID> children = new ArrayList<>();
     for (List<ObjectNode> batch : batches) {
-      UUID child = UUID.randomUUID();
+      UUID child = Ids.newId();
       children.add(child);
       fx.children.add(new Effects.ChildRequest(child, waitFor ? id : null, workflowId, batch));
     }
@@ -627,7 +628,7 @@ public final class Orchestrator {
       Step delay =
           new Step(ExecState.DELAY, node.id(), step.attempt + 1, step.runIndex, step.inputs);
       delay.dueAt = clock.instant().plus(backoff(node, step.attempt));
-      run.state().active.put(UUID.randomUUID(), delay);
+      run.state().active.put(Ids.newId(), delay);
       return;
     }
     if (node.continueOnFail()) {

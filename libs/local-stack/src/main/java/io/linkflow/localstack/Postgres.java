@@ -147,7 +147,13 @@ public final class Postgres extends InfraComponent {
             "-c",
             "max_connections=300",
             "-c",
-            "shared_buffers=64MB"));
+            "shared_buffers=64MB",
+            // Every service's outbox_event table takes an insert and a delete per event; vacuumed
+            // once a minute (the default) it grows to hold a minute of events (150 MB for
+            // execution-service under make bench), which each vacuum then reads whole. Every 10 s
+            // it stays a few MB. See docs/operations.md, "What the cluster needs first".
+            "-c",
+            "autovacuum_naptime=10s"));
     // synchronous_commit stays on (PostgreSQL's default): a committed execution survives a crash
     // of PostgreSQL too, and make bench measures exactly that.
     Procs.startDetached(command, home.root(), log(), pidFile(), Map.of());

@@ -3,8 +3,8 @@
 // API and activated; each call waits for the response the workflow builds, so a call counts only
 // once its execution ran, was committed (the answer leaves through execution-service's outbox) and
 // answered. Prints a closed-loop phase (BENCH_WEBHOOK_CONCURRENCY clients as fast as they go:
-// throughput) and open-loop phases at fixed rates (latency measured from each call's scheduled
-// time, so a stall is not hidden), CPU per execution per process, and reads executions back. The
+// throughput) and open-loop phases at fixed rates, each after 5 s at its rate (latency measured
+// from each call's scheduled time, so a stall is not hidden), CPU per execution per process, and reads executions back. The
 // calls go out through LeanLoad (one thread, non-blocking keep-alive connections), so the client
 // takes little of the CPU the stack is measured on.
 // Run: java deployments/bench/WebhookBench.java [baseUrl] [concurrency] [rates, e.g. 500,1000] [seconds]
@@ -22,6 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 public class WebhookBench {
+
+  /** Seconds at each fixed rate before its measured phase (not counted). */
+  static final int OPEN_LOOP_WARM_UP_SECONDS = 5;
 
   static final String WORKFLOW =
       """
@@ -79,14 +82,20 @@ public class WebhookBench {
 
     List<String> executionIds = new ArrayList<>();
     for (int rate : rates) {
+      // each rate gets its own warm-up, as the closed loop does: the phase before it ran the machine
+      // flat out, and what that left behind (collections, vacuum, recompiled code) is not the
+      // latency of a steady rate
+      openLoop(target, Math.max(128, concurrency * 4), rate, OPEN_LOOP_WARM_UP_SECONDS, new Stats());
       Stats open = new Stats();
       g0 = BenchCpu.byProcess();
       m0 = BenchCpu.machineTicks();
       t0 = System.nanoTime();
       openLoop(target, Math.max(128, concurrency * 4), rate, seconds, open);
       elapsed = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("%nopen loop: %d requests/s for %d s (latency from the scheduled time)%n",
-          rate, seconds);
+      System.out.printf(
+          "%nopen loop: %d requests/s for %d s after %d s at that rate (latency from the scheduled"
+              + " time)%n",
+          rate, seconds, OPEN_LOOP_WARM_UP_SECONDS);
       open.print(elapsed);
       cpu(g0, m0, open.ok.get());
       executionIds = new ArrayList<>(open.executionIds);

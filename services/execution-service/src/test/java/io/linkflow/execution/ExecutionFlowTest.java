@@ -1,6 +1,7 @@
 package io.linkflow.execution;
 
 import static io.restassured.RestAssured.given;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -130,6 +131,15 @@ class ExecutionFlowTest extends ExecutionTestSupport {
             CloudEventHeaders.fromHeaders(summary.headers(), summary.value()).data());
     assertThat(completed.status()).isEqualTo("succeeded");
     assertThat(completed.nodeRuns()).isEqualTo(3);
+
+    // node runs and events get time-ordered ids (UUID v7), so the indexes on them grow at the
+    // right edge instead of taking a random page (and a full-page WAL image) per insert
+    List<String> runIds = new ArrayList<>();
+    done.path("nodeRuns").forEach(run -> runIds.add(run.path("id").asText()));
+    assertThat(runIds).allSatisfy(run -> assertThat(UUID.fromString(run).version()).isEqualTo(7));
+    assertThat(runIds).as("node runs in the order they ran").isSorted();
+    String eventId = new String(summary.headers().lastHeader(CloudEventHeaders.ID).value(), UTF_8);
+    assertThat(UUID.fromString(eventId).version()).isEqualTo(7);
   }
 
   @Test

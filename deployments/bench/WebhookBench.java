@@ -4,9 +4,9 @@
 // once its execution ran, was committed (the answer leaves through execution-service's outbox) and
 // answered. Prints a closed-loop phase (BENCH_WEBHOOK_CONCURRENCY clients as fast as they go:
 // throughput) and open-loop phases at fixed rates, each after 5 s at its rate (latency measured
-// from each call's scheduled time, so a stall is not hidden), CPU per execution per process, and reads executions back. The
-// calls go out through LeanLoad (one thread, non-blocking keep-alive connections), so the client
-// takes little of the CPU the stack is measured on.
+// from each call's scheduled time, so a stall is not hidden), CPU per execution per process, and
+// reads executions back. The calls go out through LeanLoad (one thread, non-blocking keep-alive
+// connections), so the client takes little of the CPU the stack is measured on.
 // Run: java deployments/bench/WebhookBench.java [baseUrl] [concurrency] [rates, e.g. 500,1000] [seconds]
 // (JDK 22+ compiles BenchCpu.java, BenchHttp.java and LeanLoad.java beside it along; make bench compiles them
 // together for any JDK 21+). Prints figures; asserts nothing.
